@@ -1,0 +1,863 @@
+//! Reading claims: turns a token list into a `Claim` tree, matching atoms
+//! against every relation and definition template of the workspace (SPEC §2.4):
+//! the longest template match at each position, with no backtracking to a
+//! shorter atom; `and`/`or`/`not`/`no`, parentheses and quantifiers around
+//! atoms. On failure it reads the words again loosely to say what is wrong:
+//! the unknown entity, the wrong kind, or the nearest template.
+
+use std::collections::HashMap;
+
+use crate::diag::{edit_distance, nearest, Diagnostic, ErrorKind, FileId, Span};
+use crate::model::{
+    Arg, Atom, Claim, Entity, EntityId, Group, GroupId, Quantifier, Relation, Slot, SlotType,
+    Target, Template, TemplatePart, Term, Value,
+};
+use crate::syntax::lexer::{Token, TokenKind};
+use crate::value::{self, MAX_PHRASE_TOKENS};
+
+/// Deepest nesting of parentheses, negations and quantifiers in one claim.
+pub const MAX_DEPTH: usize = 128;
+/// Most bindings a claim's nested quantifiers may range over together.
+pub const MAX_BINDINGS: u128 = 1_000_000;
+/// Most partial matches tried for one template at one position.
+const MATCH_BUDGET: usize = 20_000;
+
+const KEYWORDS: [&str; 7] = ["and", "or", "not", "no", "every", "some", "in"];
+
+/// A definition's head: what the reader needs before its body is read.
+#[derive(Clone, Debug)]
+pub struct DefHead {
+    pub slots: Vec<Slot>,
+    pub template: Template,
+}
+
+/// Everything a claim can name: built once by the analyzer.
+pub struct Lexicon<'a> {
+    pub entities: &'a [Entity],
+    pub groups: &'a [Group],
+    pub relations: &'a [Relation],
+    pub definitions: &'a [DefHead],
+    /// First word of a name or alias → (all its words, entity), longest first.
+    pub names: &'a HashMap<String, Vec<(Vec<String>, EntityId)>>,
+    /// Group names (lower-cased, folded) → group.
+    pub group_index: &'a HashMap<String, GroupId>,
+}
+
+impl Lexicon<'_> {
+    fn template(&self, t: Target, i: usize) -> (&Template, &[Slot]) {
+        match t {
+            Target::Relation(r) => {
+                let r = &self.relations[r as usize];
+                (&r.templates[i], &r.slots)
+            }
+            Target::Definition(d) => {
+                let d = &self.definitions[d as usize];
+                (&d.template, &d.slots)
+            }
+        }
+    }
+
+    pub fn templates(&self, defs: bool) -> Vec<(Target, usize)> {
+        let mut out = Vec::new();
+        for (r, rel) in self.relations.iter().enumerate() {
+            for i in 0..rel.templates.len() {
+                out.push((Target::Relation(r as u32), i));
+            }
+        }
+        if defs {
+            for d in 0..self.definitions.len() {
+                out.push((Target::Definition(d as u32), 0));
+            }
+        }
+        out
+    }
+
+    /// Entity names or aliases that start at `toks[at]`, longest first.
+    fn names_at(&self, toks: &[Token], at: usize) -> Vec<(usize, EntityId)> {
+        let Some(first) = toks.get(at) else { return Vec::new() };
+        if first.kind != TokenKind::Word {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (words, id) in self.names.get(&first.norm).map(Vec::as_slice).unwrap_or(&[]) {
+            let fits = words.iter().enumerate().all(|(k, w)| {
+                toks.get(at + k)
+                    .is_some_and(|t| t.kind == TokenKind::Word && &t.norm == w)
+            });
+            if fits {
+                out.push((words.len(), *id));
+            }
+        }
+        out
+    }
+
+    fn is_name(&self, word: &str) -> bool {
+        self.names
+            .get(word)
+            .is_some_and(|v| v.iter().any(|(w, _)| w.len() == 1))
+    }
+
+    fn all_names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = Vec::new();
+        for e in self.entities {
+            v.push(&e.name);
+            v.extend(e.aliases.iter().map(String::as_str));
+        }
+        v
+    }
+}
+
+/// What a loose reading found wrong with a slot filling.
+#[derive(Clone, Debug)]
+enum Problem {
+    UnknownEntity(Span, String),
+    GroupInSlot(Span, String),
+    WrongKind { span: Span, entity: EntityId, slot: String, wants: String },
+    VarKind { span: Span, var: usize, member: EntityId, slot: String, wants: String },
+    ParamKind { span: Span, name: String, kind: String, slot: String, wants: String },
+}
+
+#[derive(Clone, Debug)]
+struct Partial {
+    end: usize,
+    args: Vec<Option<Arg>>,
+    problems: Vec<Problem>,
+    spans: Vec<(usize, Span)>,
+}
+
+/// A bound quantifier variable.
+struct Var {
+    name: String,
+    group: GroupId,
+}
+
+/// Where a claim is being read, which decides what it may contain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    Assertion,
+    Definition,
+    Fact,
+}
+
+pub struct Reader<'a> {
+    lex: &'a Lexicon<'a>,
+    file: FileId,
+    src: &'a str,
+    toks: &'a [Token],
+    context: Context,
+    params: &'a [Slot],
+    vars: Vec<Var>,
+    depth: usize,
+    bindings: u128,
+    /// Kinds that definition slots were used with: (param, kind, span).
+    pub param_uses: Vec<(usize, String, Span)>,
+    /// Definitions an atom named.
+    pub uses: Vec<u32>,
+    pub errors: Vec<Diagnostic>,
+    /// Set when a claim-level "unknown relation" error should be held back
+    /// (a relation declaration failed to parse, so it may be the cause).
+    pub quiet_unknown_relation: bool,
+}
+
+type R<T> = Result<T, ()>;
+
+fn found(t: Option<&Token>) -> String {
+    match t {
+        None => "the end of the claim".into(),
+        Some(t) if t.kind == TokenKind::Text => format!("\"{}\"", t.text),
+        Some(t) => format!("`{}`", t.text),
+    }
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(
+        lex: &'a Lexicon<'a>,
+        file: FileId,
+        src: &'a str,
+        toks: &'a [Token],
+        context: Context,
+        params: &'a [Slot],
+    ) -> Reader<'a> {
+        Reader {
+            lex,
+            file,
+            src,
+            toks,
+            context,
+            params,
+            vars: Vec::new(),
+            depth: 0,
+            bindings: 1,
+            param_uses: Vec::new(),
+            uses: Vec::new(),
+            errors: Vec::new(),
+            quiet_unknown_relation: false,
+        }
+    }
+
+    fn error(&mut self, span: Span, kind: ErrorKind) {
+        if self.quiet_unknown_relation && matches!(kind, ErrorKind::UnknownRelation { .. }) {
+            return;
+        }
+        self.errors.push(Diagnostic::new(self.file, span, kind));
+    }
+
+    fn tok(&self, i: usize) -> Option<&'a Token> {
+        self.toks.get(i)
+    }
+
+    fn span_of(&self, from: usize, to: usize) -> Span {
+        let a = self.toks[from].span;
+        let b = self.toks[to.max(from + 1) - 1].span;
+        a.to(b)
+    }
+
+    fn text_of(&self, from: usize, to: usize) -> String {
+        if from >= to {
+            return String::new();
+        }
+        let s = self.span_of(from, to);
+        crate::syntax::lexer::fold_spaces(&self.src[s.start as usize..s.end as usize])
+    }
+
+    fn end_span(&self) -> Span {
+        let e = self.toks.last().map_or(0, |t| t.span.end as usize);
+        Span::new(e, e + 1)
+    }
+
+    /// Reads the whole token list as one claim.
+    pub fn read_all(&mut self) -> R<Claim> {
+        let (c, pos) = self.claim(0)?;
+        if pos < self.toks.len() {
+            let t = &self.toks[pos];
+            if t.kind == TokenKind::RParen {
+                self.error(
+                    t.span,
+                    ErrorKind::Syntax {
+                        expected: "`and`, `or` or the end of the claim".into(),
+                        found: "`)` with no `(` before it".into(),
+                    },
+                );
+            } else if self.is_as_of(pos) {
+                self.as_of_error(pos);
+            } else {
+                self.error(t.span, ErrorKind::TrailingInput { found: found(Some(t)) });
+            }
+            return Err(());
+        }
+        Ok(c)
+    }
+
+    fn is_as_of(&self, pos: usize) -> bool {
+        self.tok(pos).is_some_and(|t| t.is_word("as")) && self.tok(pos + 1).is_some_and(|t| t.is_word("of"))
+    }
+
+    fn as_of_error(&mut self, pos: usize) {
+        let span = self.span_of(pos, pos + 2);
+        let kind = match self.context {
+            Context::Definition => ErrorKind::AsOfNotAllowed { context: "in a definition" },
+            Context::Fact => ErrorKind::AsOfNotAllowed { context: "in a fact's sentence (use the fact's `as_of` key)" },
+            Context::Assertion if self.depth > 0 => ErrorKind::AsOfNotAllowed { context: "inside parentheses" },
+            Context::Assertion => ErrorKind::BadValue {
+                text: self.text_of(pos, self.toks.len()),
+                wants: "`as of` and a date phrase (as in `as of June 2025`)",
+            },
+        };
+        self.error(span, kind);
+    }
+
+    fn claim(&mut self, pos: usize) -> R<(Claim, usize)> {
+        let (mut left, mut pos) = self.and(pos)?;
+        while self.tok(pos).is_some_and(|t| t.is_word("or")) {
+            let (right, p) = self.and(pos + 1)?;
+            left = Claim::Or(Box::new(left), Box::new(right));
+            pos = p;
+        }
+        Ok((left, pos))
+    }
+
+    fn and(&mut self, pos: usize) -> R<(Claim, usize)> {
+        let (mut left, mut pos) = self.unary(pos)?;
+        while self.tok(pos).is_some_and(|t| t.is_word("and")) {
+            let (right, p) = self.unary(pos + 1)?;
+            left = Claim::And(Box::new(left), Box::new(right));
+            pos = p;
+        }
+        Ok((left, pos))
+    }
+
+    fn unary(&mut self, pos: usize) -> R<(Claim, usize)> {
+        if self.depth >= MAX_DEPTH {
+            let span = self.tok(pos).map_or(self.end_span(), |t| t.span);
+            self.error(span, ErrorKind::TooDeep { limit: MAX_DEPTH });
+            return Err(());
+        }
+        self.depth += 1;
+        let r = self.unary_inner(pos);
+        self.depth -= 1;
+        r
+    }
+
+    fn unary_inner(&mut self, pos: usize) -> R<(Claim, usize)> {
+        let Some(t) = self.tok(pos) else {
+            self.error(
+                self.end_span(),
+                ErrorKind::Syntax { expected: "a claim".into(), found: "the end of the claim".into() },
+            );
+            return Err(());
+        };
+        if t.kind == TokenKind::LParen {
+            let (inner, p) = self.claim(pos + 1)?;
+            match self.tok(p) {
+                Some(c) if c.kind == TokenKind::RParen => return Ok((inner, p + 1)),
+                other => {
+                    if self.is_as_of(p) {
+                        self.as_of_error(p);
+                    } else {
+                        let span = other.map_or(self.end_span(), |c| c.span);
+                        self.error(
+                            span,
+                            ErrorKind::Syntax {
+                                expected: format!("`)` to close the `(` at column {}", self.col(t.span)),
+                                found: found(other),
+                            },
+                        );
+                    }
+                    return Err(());
+                }
+            }
+        }
+        if let Some(q) = self.quantifier(pos)? {
+            return Ok(q);
+        }
+        if let Some(atom) = self.atom(pos)? {
+            return Ok(atom);
+        }
+        if t.is_word("not") || t.is_word("no") {
+            let (inner, p) = self.unary(pos + 1)?;
+            return Ok((Claim::Not(Box::new(inner)), p));
+        }
+        self.explain_failure(pos);
+        Err(())
+    }
+
+    fn col(&self, span: Span) -> usize {
+        crate::diag::line_col(self.src, span.start as usize).1
+    }
+
+    fn looks_like_var(&self, t: &Token) -> bool {
+        t.kind == TokenKind::Word
+            && t.text.chars().next().is_some_and(|c| c.is_lowercase())
+            && t.text.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && !KEYWORDS.contains(&t.norm.as_str())
+    }
+
+    /// `every|some|no VAR (, VAR)* in GROUP : CLAIM`, if the words at `pos`
+    /// have that shape.
+    fn quantifier(&mut self, pos: usize) -> R<Option<(Claim, usize)>> {
+        let t = &self.toks[pos];
+        let quantifier = match t.norm.as_str() {
+            "every" if t.kind == TokenKind::Word => Quantifier::Every,
+            "some" if t.kind == TokenKind::Word => Quantifier::Some,
+            "no" if t.kind == TokenKind::Word => Quantifier::No,
+            _ => return Ok(None),
+        };
+        let mut i = pos + 1;
+        let mut vars: Vec<&Token> = Vec::new();
+        loop {
+            match self.tok(i) {
+                Some(v) if self.looks_like_var(v) => vars.push(v),
+                _ => return Ok(None),
+            }
+            i += 1;
+            match self.tok(i) {
+                Some(c) if c.kind == TokenKind::Comma => i += 1,
+                Some(w) if w.is_word("in") => break,
+                _ => return Ok(None),
+            }
+        }
+        let group_from = i + 1;
+        let mut j = group_from;
+        while self.tok(j).is_some_and(|t| t.kind == TokenKind::Word) && j - group_from < 6 {
+            j += 1;
+        }
+        if j == group_from || !self.tok(j).is_some_and(|t| t.kind == TokenKind::Colon) {
+            return Ok(None);
+        }
+        // The shape is a quantifier's: from here on, problems are errors.
+        if self.context == Context::Fact {
+            self.error(
+                t.span,
+                ErrorKind::BadFact { message: "a fact's sentence is one atom: no quantifiers".into() },
+            );
+            return Err(());
+        }
+        for (k, v) in vars.iter().enumerate() {
+            let reason = if self.lex.is_name(&v.norm) {
+                Some("it is the name of an entity or alias")
+            } else if vars[..k].iter().any(|o| o.norm == v.norm) {
+                Some("it is already a variable of this quantifier")
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                self.error(v.span, ErrorKind::BadVariable { name: v.text.clone(), reason: reason.into() });
+                return Err(());
+            }
+        }
+        let group_name = self.toks[group_from..j].iter().map(|t| t.norm.as_str()).collect::<Vec<_>>().join(" ");
+        let gspan = self.span_of(group_from, j);
+        let Some(&group) = self.lex.group_index.get(&group_name) else {
+            let known: Vec<&str> = self.lex.groups.iter().map(|g| g.name.as_str()).collect();
+            let is_entity = !self.lex.names_at(self.toks, group_from).is_empty();
+            let mut suggestions = nearest(&group_name, known);
+            if suggestions.is_empty() && is_entity {
+                suggestions = self.lex.groups.iter().map(|g| g.name.clone()).take(3).collect();
+            }
+            self.error(gspan, ErrorKind::UnknownGroup { name: self.text_of(group_from, j), suggestions });
+            return Err(());
+        };
+        let n = self.lex.groups[group as usize].members.len() as u128;
+        let k = vars.len() as u128;
+        let count: u128 = (0..k).map(|x| n.saturating_sub(x)).product::<u128>();
+        let outer = self.bindings;
+        let total = outer.saturating_mul(count.max(1));
+        if total > MAX_BINDINGS {
+            self.error(
+                self.span_of(pos, j + 1),
+                ErrorKind::TooManyBindings { count: total, limit: MAX_BINDINGS },
+            );
+            return Err(());
+        }
+        let first_var = self.vars.len() as u32;
+        for v in &vars {
+            self.vars.push(Var { name: v.norm.clone(), group });
+        }
+        self.bindings = total;
+        let body = self.claim(j + 1);
+        self.bindings = outer;
+        self.vars.truncate(first_var as usize);
+        let (body, p) = body?;
+        Ok(Some((
+            Claim::Quant {
+                quantifier,
+                vars: vars.iter().map(|v| v.text.clone()).collect(),
+                first_var,
+                group,
+                body: Box::new(body),
+            },
+            p,
+        )))
+    }
+
+    fn var(&self, t: &Token) -> Option<usize> {
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        self.vars.iter().rposition(|v| v.name == t.norm)
+    }
+
+    /// Fills one slot at `ti`: every candidate, longest first.
+    fn fill(&self, slot: &Slot, ti: usize, loose: bool) -> Vec<(usize, Arg, Option<Problem>)> {
+        let mut out = Vec::new();
+        let Some(t) = self.tok(ti) else { return out };
+        match &slot.ty {
+            SlotType::Value(kind) => {
+                let max = MAX_PHRASE_TOKENS.min(self.toks.len() - ti);
+                for len in (1..=max).rev() {
+                    let words = &self.toks[ti..ti + len];
+                    if let Some(interval) = value::phrase(*kind, words) {
+                        let text = self.text_of(ti, ti + len);
+                        out.push((len, Arg::Value(Some(Value { interval, text })), None));
+                    }
+                }
+            }
+            SlotType::Text => {
+                if t.kind == TokenKind::Text {
+                    out.push((
+                        1,
+                        Arg::Key(Term::Text { text: t.text.clone(), norm: t.norm.clone() }),
+                        None,
+                    ));
+                } else if t.kind == TokenKind::Placeholder {
+                    if let Some(p) = self.params.iter().position(|s| s.name.eq_ignore_ascii_case(&t.text)) {
+                        if self.params[p].ty == SlotType::Text {
+                            out.push((1, Arg::Key(Term::Param(p as u32)), None));
+                        }
+                    }
+                }
+            }
+            SlotType::Entity(want) => {
+                if t.kind == TokenKind::Placeholder {
+                    if let Some(p) = self.params.iter().position(|s| s.name.eq_ignore_ascii_case(&t.text)) {
+                        match (&self.params[p].ty, want) {
+                            (SlotType::Entity(Some(have)), Some(w)) if have != w => {
+                                if loose {
+                                    out.push((
+                                        1,
+                                        Arg::Key(Term::Param(p as u32)),
+                                        Some(Problem::ParamKind {
+                                            span: t.span,
+                                            name: t.text.clone(),
+                                            kind: have.clone(),
+                                            slot: slot.name.clone(),
+                                            wants: w.clone(),
+                                        }),
+                                    ));
+                                }
+                            }
+                            (SlotType::Entity(_), _) => out.push((1, Arg::Key(Term::Param(p as u32)), None)),
+                            _ => {}
+                        }
+                    }
+                    return out;
+                }
+                if let Some(v) = self.var(t) {
+                    let group = &self.lex.groups[self.vars[v].group as usize];
+                    let misfit = want.as_ref().and_then(|w| {
+                        group.members.iter().find(|m| &self.lex.entities[**m as usize].kind != w)
+                    });
+                    match misfit {
+                        None => out.push((1, Arg::Key(Term::Var(v as u32)), None)),
+                        Some(m) if loose => out.push((
+                            1,
+                            Arg::Key(Term::Var(v as u32)),
+                            Some(Problem::VarKind {
+                                span: t.span,
+                                var: v,
+                                member: *m,
+                                slot: slot.name.clone(),
+                                wants: want.clone().unwrap_or_default(),
+                            }),
+                        )),
+                        Some(_) => {}
+                    }
+                    return out;
+                }
+                let names = self.lex.names_at(self.toks, ti);
+                for (len, id) in &names {
+                    let kind = &self.lex.entities[*id as usize].kind;
+                    match want {
+                        Some(w) if w != kind => {
+                            if loose {
+                                out.push((
+                                    *len,
+                                    Arg::Key(Term::Entity(*id)),
+                                    Some(Problem::WrongKind {
+                                        span: self.span_of(ti, ti + len),
+                                        entity: *id,
+                                        slot: slot.name.clone(),
+                                        wants: w.clone(),
+                                    }),
+                                ));
+                            }
+                        }
+                        _ => out.push((*len, Arg::Key(Term::Entity(*id)), None)),
+                    }
+                }
+                if loose {
+                    // Any short run of plain words might be a misspelt entity.
+                    let mut len = 0;
+                    while len < 4
+                        && self.tok(ti + len).is_some_and(|t| {
+                            t.kind == TokenKind::Word && !KEYWORDS.contains(&t.norm.as_str())
+                        })
+                    {
+                        len += 1;
+                        if names.iter().any(|(l, _)| *l == len) {
+                            continue;
+                        }
+                        let span = self.span_of(ti, ti + len);
+                        let text = self.text_of(ti, ti + len);
+                        let problem = if self.lex.group_index.contains_key(&text.to_lowercase()) {
+                            Problem::GroupInSlot(span, text)
+                        } else {
+                            Problem::UnknownEntity(span, text)
+                        };
+                        out.push((len, Arg::Key(Term::Entity(0)), Some(problem)));
+                    }
+                    out.sort_by(|a, b| b.0.cmp(&a.0));
+                }
+            }
+        }
+        out
+    }
+
+    fn dfs(
+        &self,
+        parts: &[TemplatePart],
+        slots: &[Slot],
+        pi: usize,
+        ti: usize,
+        cur: &mut Partial,
+        loose: bool,
+        out: &mut Vec<Partial>,
+        budget: &mut usize,
+    ) {
+        if *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        let Some(part) = parts.get(pi) else {
+            let mut done = cur.clone();
+            done.end = ti;
+            out.push(done);
+            return;
+        };
+        match part {
+            TemplatePart::Literal { forms, optional } => {
+                if let Some(t) = self.tok(ti) {
+                    let literal = matches!(t.kind, TokenKind::Word | TokenKind::Comma | TokenKind::Colon);
+                    if literal && forms.iter().any(|f| *f == t.norm) {
+                        self.dfs(parts, slots, pi + 1, ti + 1, cur, loose, out, budget);
+                    }
+                }
+                if *optional {
+                    self.dfs(parts, slots, pi + 1, ti, cur, loose, out, budget);
+                }
+            }
+            TemplatePart::Slot(si) => {
+                for (len, arg, problem) in self.fill(&slots[*si], ti, loose) {
+                    let had = cur.problems.len();
+                    if let Some(p) = problem {
+                        cur.problems.push(p);
+                    }
+                    cur.args[*si] = Some(arg);
+                    cur.spans.push((*si, self.span_of(ti, ti + len)));
+                    self.dfs(parts, slots, pi + 1, ti + len, cur, loose, out, budget);
+                    cur.spans.pop();
+                    cur.args[*si] = None;
+                    cur.problems.truncate(had);
+                }
+            }
+        }
+    }
+
+    /// The best matches of every template at `pos`.
+    fn matches(&self, pos: usize, loose: bool) -> Vec<(Target, usize, Partial)> {
+        let defs = self.context != Context::Fact;
+        let mut best: Vec<(Target, usize, Partial)> = Vec::new();
+        let t0 = &self.toks[pos];
+        for (target, ti) in self.lex.templates(defs) {
+            let (tpl, slots) = self.lex.template(target, ti);
+            if let Some(TemplatePart::Literal { forms, optional: false }) = tpl.parts.first() {
+                if !forms.iter().any(|f| *f == t0.norm) {
+                    continue;
+                }
+            }
+            let mut out = Vec::new();
+            let mut cur = Partial { end: pos, args: vec![None; slots.len()], problems: Vec::new(), spans: Vec::new() };
+            let mut budget = MATCH_BUDGET;
+            self.dfs(&tpl.parts, slots, 0, pos, &mut cur, loose, &mut out, &mut budget);
+            // The longest match of this template; among equals, fewest problems.
+            let Some(m) = out
+                .into_iter()
+                .enumerate()
+                .max_by(|(ia, a), (ib, b)| {
+                    a.end
+                        .cmp(&b.end)
+                        .then(b.problems.len().cmp(&a.problems.len()))
+                        .then(ib.cmp(ia))
+                })
+                .map(|(_, m)| m)
+            else {
+                continue;
+            };
+            best.push((target, ti, m));
+        }
+        best
+    }
+
+    /// Reads the atom at `pos`, if a template matches there.
+    fn atom(&mut self, pos: usize) -> R<Option<(Claim, usize)>> {
+        let found = self.matches(pos, false);
+        let Some(end) = found.iter().map(|m| m.2.end).max() else {
+            return Ok(None);
+        };
+        let longest: Vec<&(Target, usize, Partial)> = found.iter().filter(|m| m.2.end == end).collect();
+        let (target, _, m) = longest[0];
+        if let Some((t2, i2, _)) = longest[1..]
+            .iter()
+            .find(|(t, _, m2)| t != target || m2.args != m.args)
+        {
+            let first = self.lex.template(*target, longest[0].1).0.text.clone();
+            let second = self.lex.template(*t2, *i2).0.text.clone();
+            self.error(
+                self.span_of(pos, end),
+                ErrorKind::Ambiguous { phrase: self.text_of(pos, end), first, second },
+            );
+            return Err(());
+        }
+        let (_, slots) = self.lex.template(*target, longest[0].1);
+        let args: Vec<Arg> = m
+            .args
+            .iter()
+            .zip(slots)
+            .map(|(a, s)| match a {
+                Some(a) => a.clone(),
+                None if s.ty.is_key() => unreachable!("templates name every key slot"),
+                None => Arg::Value(None),
+            })
+            .collect();
+        for (si, a) in args.iter().enumerate() {
+            if let (Arg::Key(Term::Param(p)), SlotType::Entity(Some(k))) = (a, &slots[si].ty) {
+                let span = m.spans.iter().find(|(s, _)| *s == si).map_or(Span::default(), |x| x.1);
+                self.param_uses.push((*p as usize, k.clone(), span));
+            }
+        }
+        if let Target::Definition(d) = target {
+            self.uses.push(*d);
+        }
+        let atom = Atom { target: *target, args, span: self.span_of(pos, end), text: self.text_of(pos, end) };
+        Ok(Some((Claim::Atom(atom), end)))
+    }
+
+    /// Says why no claim could be read at `pos`.
+    fn explain_failure(&mut self, pos: usize) {
+        let t = &self.toks[pos];
+        if self.is_as_of(pos) {
+            self.as_of_error(pos);
+            return;
+        }
+        if t.kind != TokenKind::Word && t.kind != TokenKind::Text && t.kind != TokenKind::Placeholder
+            || ["and", "or"].contains(&t.norm.as_str()) && t.kind == TokenKind::Word
+        {
+            self.error(t.span, ErrorKind::Syntax { expected: "a claim".into(), found: found(Some(t)) });
+            return;
+        }
+        if t.kind == TokenKind::Placeholder && self.context == Context::Definition {
+            let p = &t.text;
+            if !self.params.iter().any(|s| s.name.eq_ignore_ascii_case(p)) {
+                let names: Vec<&str> = self.params.iter().map(|s| s.name.as_str()).collect();
+                self.error(t.span, ErrorKind::UnknownParam { name: p.clone(), suggestions: nearest(p, names) });
+                return;
+            }
+        }
+        // A loose reading: which template fits if unknown words are entities?
+        let loose = self.matches(pos, true);
+        if let Some(best) = loose
+            .iter()
+            .filter(|m| !m.2.problems.is_empty())
+            .max_by(|a, b| a.2.end.cmp(&b.2.end).then(b.2.problems.len().cmp(&a.2.problems.len())))
+        {
+            let problems = best.2.problems.clone();
+            for p in problems {
+                self.report(p);
+            }
+            return;
+        }
+        // No template comes close: name the nearest ones.
+        let mut end = pos;
+        while end < self.toks.len()
+            && !matches!(self.toks[end].kind, TokenKind::LParen | TokenKind::RParen)
+            && !(end > pos && (self.toks[end].is_word("or") || self.is_as_of(end)))
+        {
+            end += 1;
+        }
+        let phrase_words: Vec<&str> = self.toks[pos..end].iter().map(|t| t.norm.as_str()).collect();
+        let mut scored: Vec<(usize, String)> = Vec::new();
+        for (target, i) in self.lex.templates(self.context != Context::Fact) {
+            let tpl = self.lex.template(target, i).0;
+            let mut hits = 0;
+            for p in &tpl.parts {
+                if let TemplatePart::Literal { forms, .. } = p {
+                    if forms.iter().any(|f| {
+                        phrase_words.iter().any(|w| w == f || (f.len() > 3 && edit_distance(w, f) <= 1))
+                    }) {
+                        hits += 1;
+                    }
+                }
+            }
+            if hits > 0 {
+                scored.push((hits, tpl.text.clone()));
+            }
+        }
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let top = scored.first().map_or(0, |s| s.0);
+        let suggestions: Vec<String> = scored.into_iter().filter(|s| s.0 == top).map(|s| s.1).take(3).collect();
+        let span = self.span_of(pos, end.max(pos + 1));
+        self.error(span, ErrorKind::UnknownRelation { phrase: self.text_of(pos, end.max(pos + 1)), suggestions });
+    }
+
+    fn report(&mut self, p: Problem) {
+        match p {
+            Problem::UnknownEntity(span, name) => {
+                let suggestions = nearest(&name, self.lex.all_names());
+                self.error(span, ErrorKind::UnknownEntity { name, suggestions, group: false });
+            }
+            Problem::GroupInSlot(span, name) => self.error(span, ErrorKind::GroupInSlot { name }),
+            Problem::WrongKind { span, entity, slot, wants } => {
+                let e = &self.lex.entities[entity as usize];
+                let entity = self.src[span.start as usize..span.end as usize].to_string();
+                self.error(span, ErrorKind::WrongKind { entity, kind: e.kind.clone(), slot, wants });
+            }
+            Problem::VarKind { span, var, member, slot, wants } => {
+                let v = &self.vars[var];
+                let g = &self.lex.groups[v.group as usize];
+                let m = &self.lex.entities[member as usize];
+                self.error(
+                    span,
+                    ErrorKind::VarWrongKind {
+                        var: v.name.clone(),
+                        group: g.name.clone(),
+                        member: m.name.clone(),
+                        kind: m.kind.clone(),
+                        slot,
+                        wants,
+                    },
+                );
+            }
+            Problem::ParamKind { span, name, kind, slot, wants } => {
+                self.error(span, ErrorKind::WrongKind { entity: format!("{{{name}}}"), kind, slot, wants });
+            }
+        }
+    }
+}
+
+/// Reads a fact's sentence: one atom of a relation, optionally denied with a
+/// leading `not` or `no`. Returns the atom and whether it is denied.
+pub fn read_fact_sentence(reader: &mut Reader) -> R<(Atom, bool)> {
+    let toks = reader.toks;
+    if toks.is_empty() {
+        reader.error(reader.end_span(), ErrorKind::Syntax { expected: "a sentence".into(), found: "nothing".into() });
+        return Err(());
+    }
+    let whole = |r: &mut Reader, from: usize| -> R<Option<Atom>> {
+        match r.atom(from)? {
+            Some((Claim::Atom(a), end)) if end == toks.len() => Ok(Some(a)),
+            _ => Ok(None),
+        }
+    };
+    if let Some(a) = whole(reader, 0)? {
+        return Ok((a, false));
+    }
+    let denial = toks[0].is_word("not") || toks[0].is_word("no");
+    if denial && toks.len() > 1 {
+        if let Some(a) = whole(reader, 1)? {
+            return Ok((a, true));
+        }
+    }
+    // Say what is wrong: a connective, or a word the templates don't know.
+    let from = usize::from(denial && toks.len() > 1);
+    if let Some((_, end)) = reader.atom(from)? {
+        let t = &toks[end];
+        reader.error(
+            t.span,
+            ErrorKind::BadFact {
+                message: format!(
+                    "a fact's sentence is one atom, optionally after `not` or `no`; found {} after it",
+                    found(Some(t))
+                ),
+            },
+        );
+        return Err(());
+    }
+    if let Ok(Some(_)) = reader.quantifier(from) {
+        return Err(());
+    }
+    if !reader.errors.is_empty() {
+        return Err(());
+    }
+    reader.explain_failure(from);
+    Err(())
+}

@@ -1,0 +1,456 @@
+//! The analyzer's second half: sources, facts (`says:`, structured, `only:`),
+//! the fact index, quotes, and the assertions of the rule files.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use super::claims::{read_fact_sentence, Context, Reader};
+use super::{canonical, date_value, lex_at, Analyzer, Rules};
+use crate::diag::{line_col, nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
+use crate::facts::{Located, RawFact, RawFactBody, RawFactFile};
+use crate::load::Files;
+use crate::model::*;
+use crate::syntax::ast::StatementKind;
+use crate::syntax::lexer::{fold_spaces, TokenKind};
+use crate::value;
+
+impl Analyzer {
+    pub(super) fn sources(&mut self, files: &Files, yamls: &[(FileId, RawFactFile)]) {
+        let mut vias: Vec<(SourceId, FileId, Located)> = Vec::new();
+        for (file, raw) in yamls {
+            let dir = files.get(*file).path.parent().map(Path::to_path_buf).unwrap_or_default();
+            for s in &raw.sources {
+                let Some(id) = &s.id else { continue };
+                let text = s.text.as_ref().map(|t| dir.join(&t.text));
+                if let Some(&existing) = self.source_index.get(&id.text) {
+                    let e = &self.model.sources[existing as usize];
+                    let same = e.title == s.title
+                        && e.publisher == s.publisher
+                        && e.date == s.date
+                        && e.url == s.url
+                        && e.name == s.name
+                        && e.role == s.role
+                        && e.text.as_ref().map(|p| p.file_name().map(|f| f.to_os_string()))
+                            == text.as_ref().map(|p| p.file_name().map(|f| f.to_os_string()));
+                    if !same {
+                        self.error(*file, id.span, ErrorKind::Duplicate { what: "source", name: id.text.clone() });
+                    }
+                    continue;
+                }
+                if let Some(t) = &s.text {
+                    if let Some(why) = self.outside(&dir, &t.text) {
+                        self.error(*file, t.span, ErrorKind::PathOutsideWorkspace { path: format!("{} ({why})", t.text) });
+                    }
+                }
+                let sid = self.model.sources.len() as SourceId;
+                self.source_index.insert(id.text.clone(), sid);
+                if let Some(v) = &s.via {
+                    vias.push((sid, *file, v.clone()));
+                }
+                self.model.sources.push(Source {
+                    id: id.text.clone(),
+                    title: s.title.clone(),
+                    publisher: s.publisher.clone(),
+                    date: s.date.clone(),
+                    url: s.url.clone(),
+                    name: s.name.clone(),
+                    role: s.role.clone(),
+                    via: None,
+                    text,
+                    loc: Some(Loc { file: *file, span: id.span }),
+                });
+            }
+        }
+        for (sid, file, via) in vias {
+            match self.source_index.get(&via.text) {
+                Some(&v) if v != sid => self.model.sources[sid as usize].via = Some(v),
+                Some(_) => self.error(file, via.span, ErrorKind::BadFact { message: format!("source `{}` cannot be quoted via itself", via.text) }),
+                None => {
+                    let known: Vec<&str> = self.model.sources.iter().map(|s| s.id.as_str()).collect();
+                    let suggestions = nearest(&via.text, known);
+                    self.error(file, via.span, ErrorKind::UnknownSource { id: via.text.clone(), suggestions });
+                }
+            }
+        }
+        // A `via` chain must end at a document.
+        for sid in 0..self.model.sources.len() {
+            let mut seen = HashSet::new();
+            let mut cur = sid;
+            while let Some(v) = self.model.sources[cur].via {
+                if !seen.insert(cur) {
+                    let s = &self.model.sources[sid];
+                    let loc = s.loc.expect("sources from files have a place");
+                    self.error(loc.file, loc.span, ErrorKind::BadFact { message: format!("source `{}` is quoted via a chain that loops back to itself", s.id) });
+                    self.model.sources[sid].via = None;
+                    break;
+                }
+                cur = v as usize;
+            }
+        }
+    }
+
+    /// Why `path` (relative to `dir`) leaves the workspace, if it does.
+    fn outside(&self, dir: &Path, path: &str) -> Option<&'static str> {
+        if self.allow_outside_paths {
+            return None;
+        }
+        let p = Path::new(path);
+        if p.is_absolute() || path.starts_with('/') || path.starts_with('\\') {
+            return Some("an absolute path");
+        }
+        let mut depth: i64 = 0;
+        for c in dir.join(p).components() {
+            match c {
+                Component::ParentDir => depth -= 1,
+                Component::Normal(_) => depth += 1,
+                Component::Prefix(_) | Component::RootDir => return Some("an absolute path"),
+                Component::CurDir => {}
+            }
+            if depth < 0 {
+                return Some("it climbs out of the workspace");
+            }
+        }
+        None
+    }
+
+    fn source_error(&mut self, file: FileId, l: &Located) {
+        let known: Vec<&str> = self.model.sources.iter().map(|s| s.id.as_str()).collect();
+        let suggestions = nearest(&l.text, known);
+        self.error(file, l.span, ErrorKind::UnknownSource { id: l.text.clone(), suggestions });
+    }
+
+    fn group_error(&mut self, file: FileId, l: &Located) {
+        if self.broken_groups {
+            return;
+        }
+        let known: Vec<&str> = self.model.groups.iter().map(|g| g.name.as_str()).collect();
+        let suggestions = nearest(&l.text, known);
+        self.error(file, l.span, ErrorKind::UnknownGroup { name: l.text.clone(), suggestions });
+    }
+
+    /// Reads a fact sentence (`says:` or one of `only:`'s) into a tuple.
+    fn sentence(&mut self, file: FileId, src: &str, l: &Located) -> Option<(Tuple, bool)> {
+        let toks = match lex_at(&l.text, l.span) {
+            Ok(t) => t,
+            Err((span, kind)) => {
+                self.error(file, span, kind);
+                return None;
+            }
+        };
+        let lexicon = self.lexicon();
+        let mut reader = Reader::new(&lexicon, file, src, &toks, Context::Fact, &[]);
+        reader.quiet_unknown_relation = self.broken_relations;
+        let read = read_fact_sentence(&mut reader);
+        let errors = std::mem::take(&mut reader.errors);
+        let errors: Vec<Diagnostic> = errors
+            .into_iter()
+            .filter(|d| !(self.broken_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. })))
+            .collect();
+        self.errors.extend(errors);
+        let (atom, negated) = read.ok()?;
+        let Target::Relation(rel) = atom.target else { return None };
+        Some((self.tuple(rel, &atom.args), negated))
+    }
+
+    fn tuple(&self, rel: RelId, args: &[Arg]) -> Tuple {
+        let mut key_args = Vec::new();
+        let mut values = Vec::new();
+        for a in args {
+            match a {
+                Arg::Key(Term::Entity(e)) => key_args.push(KeyArg::Entity(*e)),
+                Arg::Key(Term::Text { norm, .. }) => key_args.push(KeyArg::Text(norm.clone())),
+                Arg::Key(_) => unreachable!("facts have no variables"),
+                Arg::Value(v) => values.push(v.clone()),
+            }
+        }
+        canonical(&self.model.relations[rel as usize], &mut key_args);
+        Tuple { key: Key { relation: rel, args: key_args }, values }
+    }
+
+    fn structured(&mut self, file: FileId, relation: &Located, args: &[(Located, Located)]) -> Option<Tuple> {
+        let Some(&rel) = self.relation_index.get(&relation.text.to_lowercase()) else {
+            if !self.broken_relations {
+                let known: Vec<&str> = self.model.relations.iter().map(|r| r.name.as_str()).collect();
+                let suggestions = nearest(&relation.text, known);
+                self.error(file, relation.span, ErrorKind::UnknownRelationName { name: relation.text.clone(), suggestions });
+            }
+            return None;
+        };
+        let slots = self.model.relations[rel as usize].slots.clone();
+        let rel_name = self.model.relations[rel as usize].name.clone();
+        let mut filled: Vec<Option<Arg>> = vec![None; slots.len()];
+        let mut ok = true;
+        for (k, v) in args {
+            let Some(si) = slots.iter().position(|s| s.name.eq_ignore_ascii_case(&k.text)) else {
+                let names: Vec<&str> = slots.iter().map(|s| s.name.as_str()).collect();
+                let suggestions = nearest(&k.text, names);
+                self.error(file, k.span, ErrorKind::UnknownSlot { relation: rel_name.clone(), slot: k.text.clone(), suggestions });
+                ok = false;
+                continue;
+            };
+            let arg = match &slots[si].ty {
+                SlotType::Text => Some(Arg::Key(Term::Text { text: v.text.clone(), norm: fold_spaces(&v.text.to_lowercase()) })),
+                SlotType::Entity(want) => match self.resolve_entity(file, v.span, &v.text) {
+                    Some(e) => {
+                        let kind = &self.model.entities[e as usize].kind;
+                        match want {
+                            Some(w) if w != kind => {
+                                let kind = kind.clone();
+                                self.error(file, v.span, ErrorKind::WrongKind { entity: v.text.clone(), kind, slot: slots[si].name.clone(), wants: w.clone() });
+                                None
+                            }
+                            _ => Some(Arg::Key(Term::Entity(e))),
+                        }
+                    }
+                    None => None,
+                },
+                SlotType::Value(kind) => {
+                    let parsed = lex_at(&v.text, v.span).ok().and_then(|t| value::phrase(*kind, &t));
+                    match parsed {
+                        Some(interval) => Some(Arg::Value(Some(crate::model::Value { interval, text: fold_spaces(&v.text) }))),
+                        None => {
+                            let wants = match kind {
+                                value::ValueKind::Number => "a number phrase (as in `14000`, `more than 14,000`, `about 1.5 million`)",
+                                value::ValueKind::Date => "a date phrase (as in `June 2025`, `2025-06-23`, `before 2024`)",
+                            };
+                            self.error(file, v.span, ErrorKind::BadValue { text: v.text.clone(), wants });
+                            None
+                        }
+                    }
+                }
+            };
+            match arg {
+                Some(a) => filled[si] = Some(a),
+                None => ok = false,
+            }
+        }
+        for (si, s) in slots.iter().enumerate() {
+            if s.ty.is_key() && filled[si].is_none() && ok {
+                self.error(file, relation.span, ErrorKind::BadFact { message: format!("relation `{rel_name}` needs `args` for slot `{}`", s.name) });
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let args: Vec<Arg> = filled.into_iter().map(|a| a.unwrap_or(Arg::Value(None))).collect();
+        Some(self.tuple(rel, &args))
+    }
+
+    pub(super) fn facts(&mut self, files: &Files, yamls: &[(FileId, RawFactFile)], jsonls: &[(FileId, Vec<RawFact>)]) {
+        let all = yamls
+            .iter()
+            .flat_map(|(f, raw)| raw.facts.iter().map(move |x| (*f, x)))
+            .chain(jsonls.iter().flat_map(|(f, raw)| raw.iter().map(move |x| (*f, x))));
+        let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
+        for (file, raw) in all {
+            let src = &files.get(file).text;
+            let source = self.source_index.get(&raw.source.text).copied();
+            if source.is_none() {
+                self.source_error(file, &raw.source);
+            }
+            let as_of = match &raw.as_of {
+                Some(l) => match date_value(&l.text, l.span) {
+                    Ok(v) => Some(v),
+                    Err((span, kind)) => {
+                        self.error(file, span, kind);
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let (body, text) = match &raw.body {
+                RawFactBody::Says(l) => {
+                    let Some((tuple, negated)) = self.sentence(file, src, l) else { continue };
+                    (FactBody::Atom { tuple, negated }, fold_spaces(&l.text))
+                }
+                RawFactBody::Structured { relation, args, negated } => {
+                    let Some(tuple) = self.structured(file, relation, args) else { continue };
+                    let s = self.model.sentence(&tuple);
+                    let text = if *negated { format!("not {s}") } else { s };
+                    (FactBody::Atom { tuple, negated: *negated }, text)
+                }
+                RawFactBody::Only { sentences, among } => {
+                    let mut listed = Vec::new();
+                    let mut ok = true;
+                    let mut at = 0;
+                    for piece in sentences.text.split(';') {
+                        let lead = piece.len() - piece.trim_start().len();
+                        let l = Located { text: piece.trim().to_string(), span: sentences.span.shift(at + lead) };
+                        at += piece.len() + 1;
+                        if l.text.is_empty() {
+                            continue;
+                        }
+                        match self.sentence(file, src, &l) {
+                            Some((_, true)) => {
+                                self.error(file, l.span, ErrorKind::BadFact { message: "an `only` lists what is true: no `not` or `no` in it".into() });
+                                ok = false;
+                            }
+                            Some((t, false)) => listed.push((t, l.span)),
+                            None => ok = false,
+                        }
+                    }
+                    let group = self.group_index.get(&fold_spaces(&among.text).to_lowercase()).copied();
+                    if group.is_none() {
+                        self.group_error(file, among);
+                        ok = false;
+                    }
+                    if !ok || listed.is_empty() {
+                        if ok {
+                            self.error(file, sentences.span, ErrorKind::BadFact { message: "`only` needs at least one sentence".into() });
+                        }
+                        continue;
+                    }
+                    let relation = listed[0].0.key.relation;
+                    if let Some((_, span)) = listed.iter().find(|(t, _)| t.key.relation != relation) {
+                        self.error(file, *span, ErrorKind::BadFact { message: "the sentences of one `only` must all be of one relation".into() });
+                        continue;
+                    }
+                    let group = group.expect("checked above");
+                    let listed: Vec<Tuple> = listed.into_iter().map(|(t, _)| t).collect();
+                    let text = format!("only {}, among {}", fold_spaces(&sentences.text), self.model.groups[group as usize].name);
+                    (
+                        FactBody::Only {
+                            relation,
+                            group,
+                            members: self.model.groups[group as usize].members.iter().copied().collect(),
+                            listed_keys: listed.iter().map(|t| t.key.clone()).collect(),
+                            listed,
+                        },
+                        text,
+                    )
+                }
+            };
+            let Some(source) = source else { continue };
+            if let Some(q) = &raw.quote {
+                self.check_quote(file, source, q, &mut texts);
+            }
+            let id = self.model.facts.len() as FactId;
+            match &body {
+                FactBody::Atom { tuple, .. } => self.model.index.entry(tuple.key.clone()).or_default().push(Row { fact: id, tuple: 0 }),
+                FactBody::Only { relation, listed, .. } => {
+                    for (i, t) in listed.iter().enumerate() {
+                        self.model.index.entry(t.key.clone()).or_default().push(Row { fact: id, tuple: i as u32 });
+                    }
+                    self.model.closed_worlds.entry(*relation).or_default().push(id);
+                }
+            }
+            self.model.facts.push(Fact {
+                source,
+                quote: raw.quote.as_ref().map(|q| q.text.clone()),
+                as_of,
+                note: raw.note.clone(),
+                loc: Loc { file, span: raw.span },
+                line: line_col(src, raw.span.start as usize).0 as u32,
+                body,
+                text,
+            });
+        }
+    }
+
+    /// Checks a quote against the text of its source's document (SPEC §3.3).
+    fn check_quote(&mut self, file: FileId, source: SourceId, quote: &Located, texts: &mut HashMap<PathBuf, Option<String>>) {
+        let mut doc = source;
+        while let Some(v) = self.model.sources[doc as usize].via {
+            doc = v;
+        }
+        let document = &self.model.sources[doc as usize];
+        let Some(path) = document.text.clone() else { return };
+        let doc_id = document.id.clone();
+        let outside = document.text.is_some() && !self.allow_outside_paths && {
+            let p = document.text.as_ref().map(|p| p.to_string_lossy().to_string()).unwrap_or_default();
+            self.outside(Path::new(""), &p).is_some()
+        };
+        if outside {
+            return; // already reported at the source
+        }
+        let entry = texts.entry(path.clone()).or_insert_with(|| std::fs::read_to_string(&path).ok().map(|t| crate::quotes::fold(&t)));
+        let Some(folded) = entry.clone() else {
+            let loc = self.model.sources[doc as usize].loc.expect("sources from files have a place");
+            self.errors.push(Diagnostic::new(loc.file, loc.span, ErrorKind::Io { message: format!("cannot read the text of source `{doc_id}`: {}", path.display()) }));
+            // Report a missing text once.
+            texts.insert(path, Some(String::new()));
+            return;
+        };
+        if folded.is_empty() {
+            return;
+        }
+        let q = crate::quotes::fold(&quote.text);
+        if !folded.contains(&q) {
+            let closest = crate::quotes::closest(&folded, &q);
+            let src_id = self.model.sources[source as usize].id.clone();
+            self.error(file, quote.span, ErrorKind::QuoteNotFound { quote: quote.text.clone(), source: src_id, document: doc_id, closest });
+        }
+    }
+
+    pub(super) fn assertions(&mut self, rules: &[Rules]) {
+        for r in rules {
+            for s in &r.ast.statements {
+                let StatementKind::Assertion(a) = &s.kind else { continue };
+                let (claim_toks, as_of) = split_as_of(&a.claim);
+                let as_of = match as_of {
+                    Some((toks, span)) => {
+                        let words_ok = toks.iter().all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
+                        match value::date_phrase(toks).filter(|_| words_ok) {
+                            Some(interval) => Some(crate::model::Value {
+                                interval,
+                                text: crate::syntax::parser::tokens_text(r.text, toks),
+                            }),
+                            None => {
+                                self.error(r.file, span, ErrorKind::BadValue {
+                                    text: crate::syntax::parser::tokens_text(r.text, toks),
+                                    wants: "a date phrase after `as of` (as in `as of June 2025`)",
+                                });
+                                continue;
+                            }
+                        }
+                    }
+                    None => None,
+                };
+                let lexicon = self.lexicon();
+                let mut reader = Reader::new(&lexicon, r.file, r.text, claim_toks, Context::Assertion, &[]);
+                reader.quiet_unknown_relation = self.broken_relations;
+                let claim = reader.read_all();
+                let errors = std::mem::take(&mut reader.errors);
+                let quiet_entities = self.broken_entities;
+                self.errors.extend(errors.into_iter().filter(|d| !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))));
+                let Ok(claim) = claim else { continue };
+                let (line, col) = line_col(r.text, s.span.start as usize);
+                self.model.assertions.push(Assertion {
+                    file: r.file,
+                    line: line as u32,
+                    col: col as u32,
+                    expectation: a.expectation.clone(),
+                    claim,
+                    text: crate::syntax::parser::tokens_text(r.text, &a.claim),
+                    as_of,
+                });
+            }
+        }
+    }
+}
+
+/// Splits a trailing top-level `as of DATE` off an assertion's claim.
+pub(super) fn split_as_of(toks: &[crate::syntax::lexer::Token]) -> (&[crate::syntax::lexer::Token], Option<(&[crate::syntax::lexer::Token], Span)>) {
+    let mut depth: i32 = 0;
+    let mut last = None;
+    for (i, t) in toks.iter().enumerate() {
+        match t.kind {
+            TokenKind::LParen => depth += 1,
+            TokenKind::RParen => depth -= 1,
+            _ if depth == 0 && t.is_word("as") && toks.get(i + 1).is_some_and(|n| n.is_word("of")) => last = Some(i),
+            _ => {}
+        }
+    }
+    match last {
+        Some(i) if i + 2 <= toks.len() => {
+            let date = &toks[i + 2..];
+            let span = match (date.first(), date.last()) {
+                (Some(a), Some(b)) => a.span.to(b.span),
+                _ => toks[i].span.to(toks[i + 1].span),
+            };
+            (&toks[..i], Some((date, span)))
+        }
+        _ => (toks, None),
+    }
+}

@@ -1,0 +1,710 @@
+//! The analyzer: from parsed files to the checked `Model`. Resolves names,
+//! aliases, kinds and templates; rejects duplicates and cycles; reads every
+//! claim and `says:` sentence; indexes facts by key; checks quotes. Every
+//! error is collected, not only the first; an error caused only by an earlier
+//! one is not reported again.
+
+pub mod claims;
+mod facts;
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
+use crate::facts::{parse_jsonl, parse_yaml, RawFact, RawFactFile};
+use crate::load::{FileKind, Files};
+use crate::model::*;
+use crate::syntax::ast::{self, StatementKind};
+use crate::syntax::lexer::{fold_spaces, lex, name_words, Token, TokenKind};
+use crate::syntax::parser::parse_rule_file;
+use crate::value::{self, ValueKind};
+use claims::{Context, DefHead, Lexicon, Reader};
+
+/// Longest chain of definitions using definitions.
+pub const MAX_DEFINITION_DEPTH: usize = 32;
+
+/// Choices the command line makes about analysis.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Let a source's `text:` name a file outside the workspace.
+    pub allow_outside_paths: bool,
+}
+
+/// Builds the model of a loaded workspace, or returns every error found.
+pub fn analyze(files: &Files, options: &Options) -> Result<Model, Vec<Diagnostic>> {
+    let mut a = Analyzer {
+        allow_outside_paths: options.allow_outside_paths,
+        ..Analyzer::default()
+    };
+    a.run(files);
+    if a.errors.is_empty() {
+        Ok(a.model)
+    } else {
+        a.errors.sort_by(|x, y| x.loc.cmp(&y.loc));
+        a.errors.dedup();
+        Err(a.errors)
+    }
+}
+
+#[derive(Default)]
+struct Analyzer {
+    model: Model,
+    errors: Vec<Diagnostic>,
+    /// Name or alias (lower-cased words, one space) → entity.
+    name_index: HashMap<String, EntityId>,
+    /// First word → (words, entity), longest first: for matching claims.
+    names: HashMap<String, Vec<(Vec<String>, EntityId)>>,
+    group_index: HashMap<String, GroupId>,
+    relation_index: HashMap<String, RelId>,
+    source_index: HashMap<String, SourceId>,
+    kinds: BTreeSet<String>,
+    def_heads: Vec<DefHead>,
+    /// Some declaration of this sort failed: hold back errors it may cause.
+    broken_relations: bool,
+    broken_entities: bool,
+    broken_groups: bool,
+    allow_outside_paths: bool,
+}
+
+struct Rules<'f> {
+    file: FileId,
+    text: &'f str,
+    ast: ast::RuleFile,
+}
+
+fn key_of(words: &[String]) -> String {
+    words.join(" ")
+}
+
+impl Analyzer {
+    fn error(&mut self, file: FileId, span: Span, kind: ErrorKind) {
+        self.errors.push(Diagnostic::new(file, span, kind));
+    }
+
+    fn run(&mut self, files: &Files) {
+        // Parse every file.
+        let mut rules = Vec::new();
+        let mut yamls: Vec<(FileId, RawFactFile)> = Vec::new();
+        let mut jsonls: Vec<(FileId, Vec<RawFact>)> = Vec::new();
+        for (i, f) in files.files.iter().enumerate() {
+            let id = FileId(i as u32);
+            match f.kind {
+                FileKind::Rules => {
+                    let (ast, errs) = parse_rule_file(&f.text);
+                    for (span, kind) in errs {
+                        match kind {
+                            ErrorKind::BadTemplate { .. } => self.broken_relations = true,
+                            _ => {
+                                let line = statement_head(&f.text, span);
+                                match line {
+                                    "relation" | "define" => self.broken_relations = true,
+                                    "entity" => self.broken_entities = true,
+                                    "group" => self.broken_groups = true,
+                                    _ => {}
+                                }
+                            }
+                        }
+                        self.error(id, span, kind);
+                    }
+                    rules.push(Rules { file: id, text: &f.text, ast });
+                }
+                FileKind::Yaml => {
+                    let (raw, errs) = parse_yaml(&f.text);
+                    if !errs.is_empty() {
+                        self.broken_entities = true;
+                        self.broken_groups = true;
+                    }
+                    for (span, kind) in errs {
+                        self.error(id, span, kind);
+                    }
+                    yamls.push((id, raw));
+                }
+                FileKind::Jsonl => {
+                    let (raw, errs) = parse_jsonl(&f.text);
+                    for (span, kind) in errs {
+                        self.error(id, span, kind);
+                    }
+                    jsonls.push((id, raw));
+                }
+                FileKind::Text => {}
+            }
+        }
+
+        self.entities(&rules, &yamls);
+        self.groups(&rules, &yamls);
+        self.relations(&rules);
+        self.definitions(&rules);
+        self.sources(files, &yamls);
+        self.facts(files, &yamls, &jsonls);
+        self.assertions(&rules);
+    }
+
+    // -- Entities -----------------------------------------------------------
+
+    fn entities(&mut self, rules: &[Rules], yamls: &[(FileId, RawFactFile)]) {
+        let mut decls: Vec<(FileId, ast::Name, ast::Name, Vec<ast::Name>)> = Vec::new();
+        for r in rules {
+            for s in &r.ast.statements {
+                if let StatementKind::Entity(e) = &s.kind {
+                    decls.push((r.file, e.name.clone(), e.kind.clone(), e.aliases.clone()));
+                }
+            }
+        }
+        for (file, raw) in yamls {
+            for e in &raw.entities {
+                let mut name_of = |l: &crate::facts::Located| -> Option<ast::Name> {
+                    match name_words(&l.text) {
+                        Some(words) => Some(ast::Name { text: fold_spaces(&l.text), words, span: l.span }),
+                        None => {
+                            self.errors.push(Diagnostic::new(
+                                *file,
+                                l.span,
+                                ErrorKind::BadFact { message: format!("`{}` is not a name: use words only", l.text) },
+                            ));
+                            None
+                        }
+                    }
+                };
+                let (Some(name), Some(kind)) = (name_of(&e.name), name_of(&e.kind)) else { continue };
+                let aliases = e.aka.iter().filter_map(&mut name_of).collect();
+                decls.push((*file, name, kind, aliases));
+            }
+        }
+        for (file, name, kind, aliases) in decls {
+            let kind_word = kind.key();
+            if kind.words.len() != 1 || ["number", "date", "text"].contains(&kind_word.as_str()) {
+                self.error(
+                    file,
+                    kind.span,
+                    ErrorKind::BadFact {
+                        message: format!("`{}` cannot be an entity kind: a kind is one word other than number, date or text", kind.text),
+                    },
+                );
+                continue;
+            }
+            let key = name.key();
+            let alias_set: BTreeSet<String> = aliases.iter().map(|a| a.key()).collect();
+            if let Some(&id) = self.name_index.get(&key) {
+                let e = &self.model.entities[id as usize];
+                if e.name.to_lowercase() == fold_spaces(&name.text).to_lowercase() {
+                    let same = e.kind == kind_word
+                        && e.aliases.iter().map(|a| name_words(a).map(|w| key_of(&w)).unwrap_or_default()).collect::<BTreeSet<_>>()
+                            == alias_set;
+                    if !same {
+                        self.error(file, name.span, ErrorKind::Duplicate { what: "entity", name: name.text.clone() });
+                    }
+                    continue;
+                }
+                let other = e.name.clone();
+                self.error(file, name.span, ErrorKind::AliasClash { alias: name.text.clone(), first: other, second: name.text.clone() });
+                continue;
+            }
+            let id = self.model.entities.len() as EntityId;
+            self.kinds.insert(kind_word.clone());
+            self.model.entities.push(Entity {
+                name: fold_spaces(&name.text),
+                kind: kind_word,
+                aliases: aliases.iter().map(|a| fold_spaces(&a.text)).collect(),
+                loc: Loc { file, span: name.span },
+            });
+            self.name_index.insert(key, id);
+            for a in &aliases {
+                let ak = a.key();
+                match self.name_index.get(&ak) {
+                    Some(&other) if other != id => {
+                        let first = self.model.entities[other as usize].name.clone();
+                        self.error(file, a.span, ErrorKind::AliasClash { alias: a.text.clone(), first, second: name.text.clone() });
+                    }
+                    _ => {
+                        self.name_index.insert(ak, id);
+                    }
+                }
+            }
+        }
+        for (key, &id) in &self.name_index {
+            let words: Vec<String> = key.split(' ').map(str::to_string).collect();
+            self.names.entry(words[0].clone()).or_default().push((words, id));
+        }
+        for v in self.names.values_mut() {
+            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        }
+    }
+
+    fn entity_error(&mut self, file: FileId, span: Span, text: &str) {
+        if self.broken_entities {
+            return;
+        }
+        let is_group = self.group_index.contains_key(&fold_spaces(text).to_lowercase());
+        let known: Vec<&str> = self
+            .model
+            .entities
+            .iter()
+            .flat_map(|e| std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str)))
+            .collect();
+        let suggestions = nearest(text, known);
+        self.errors.push(Diagnostic::new(
+            file,
+            span,
+            ErrorKind::UnknownEntity { name: text.to_string(), suggestions, group: is_group },
+        ));
+    }
+
+    /// Resolves an entity written as a whole string (YAML args, group members).
+    fn resolve_entity(&mut self, file: FileId, span: Span, text: &str) -> Option<EntityId> {
+        let id = name_words(text).and_then(|w| self.name_index.get(&key_of(&w)).copied());
+        if id.is_none() {
+            self.entity_error(file, span, text);
+        }
+        id
+    }
+
+    // -- Groups ---------------------------------------------------------------
+
+    fn groups(&mut self, rules: &[Rules], yamls: &[(FileId, RawFactFile)]) {
+        let mut decls: Vec<(FileId, String, Span, Vec<(String, Span)>)> = Vec::new();
+        for r in rules {
+            for s in &r.ast.statements {
+                if let StatementKind::Group(g) = &s.kind {
+                    decls.push((
+                        r.file,
+                        g.name.text.clone(),
+                        g.name.span,
+                        g.members.iter().map(|m| (m.text.clone(), m.span)).collect(),
+                    ));
+                }
+            }
+        }
+        for (file, raw) in yamls {
+            for g in &raw.groups {
+                decls.push((*file, g.name.text.clone(), g.name.span, g.members.iter().map(|m| (m.text.clone(), m.span)).collect()));
+            }
+        }
+        // Names first, so an entity error can tell a group from a typo.
+        for (_, name, _, _) in &decls {
+            let key = fold_spaces(name).to_lowercase();
+            let next = self.group_index.len() as GroupId;
+            self.group_index.entry(key).or_insert(next);
+        }
+        let mut seen: HashMap<GroupId, BTreeSet<EntityId>> = HashMap::new();
+        self.model.groups = vec![Group { name: String::new(), members: Vec::new(), loc: Loc { file: FileId(0), span: Span::default() } }; self.group_index.len()];
+        for (file, name, span, members) in decls {
+            let gid = self.group_index[&fold_spaces(&name).to_lowercase()];
+            let mut ids = Vec::new();
+            let mut ok = true;
+            for (m, mspan) in &members {
+                match self.resolve_entity(file, *mspan, m) {
+                    Some(id) => {
+                        if !ids.contains(&id) {
+                            ids.push(id)
+                        }
+                    }
+                    None => ok = false,
+                }
+            }
+            let set: BTreeSet<EntityId> = ids.iter().copied().collect();
+            match seen.get(&gid) {
+                Some(prev) => {
+                    if ok && *prev != set {
+                        self.error(file, span, ErrorKind::Duplicate { what: "group", name: name.clone() });
+                    }
+                }
+                None => {
+                    seen.insert(gid, set);
+                    self.model.groups[gid as usize] = Group { name: fold_spaces(&name), members: ids, loc: Loc { file, span } };
+                }
+            }
+        }
+    }
+
+    // -- Relations -------------------------------------------------------------
+
+    /// The slot type a template writes, checking the kind exists.
+    fn slot_type(&mut self, file: FileId, kind: &Option<ast::Name>) -> Option<SlotType> {
+        let Some(k) = kind else { return Some(SlotType::Entity(None)) };
+        let w = k.key();
+        match w.as_str() {
+            "number" => Some(SlotType::Value(ValueKind::Number)),
+            "date" => Some(SlotType::Value(ValueKind::Date)),
+            "text" => Some(SlotType::Text),
+            _ if self.kinds.contains(&w) => Some(SlotType::Entity(Some(w))),
+            _ => {
+                let known: Vec<&str> = ["number", "date", "text"].into_iter().chain(self.kinds.iter().map(String::as_str)).collect();
+                let suggestions = nearest(&k.text, known);
+                self.error(file, k.span, ErrorKind::UnknownKind { kind: k.text.clone(), suggestions });
+                None
+            }
+        }
+    }
+
+    /// Compiles templates that share one slot list. `values_optional`: number
+    /// and date slots may be left out of a template.
+    fn compile_templates(&mut self, file: FileId, templates: &[ast::Template]) -> Option<(Vec<Slot>, Vec<Template>, Vec<Span>)> {
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut slot_spans: Vec<Span> = Vec::new();
+        let mut ok = true;
+        // Slot types: an untyped mention takes the kind written elsewhere.
+        let mut written: HashMap<String, (Option<ast::Name>, Span)> = HashMap::new();
+        for t in templates {
+            for p in &t.parts {
+                if let ast::Part::Slot { name, kind, span } = p {
+                    let key = name.to_lowercase();
+                    match (written.get(&key), kind) {
+                        (Some((Some(k1), _)), Some(k2)) if k1.key() != k2.key() => {
+                            self.error(file, k2.span, ErrorKind::BadTemplate {
+                                message: format!("slot {{{name}}} has kind `{}` here but `{}` in another template", k2.text, k1.text),
+                            });
+                            ok = false;
+                        }
+                        (Some((Some(_), _)), _) => {}
+                        _ => {
+                            written.insert(key, (kind.clone(), *span));
+                        }
+                    }
+                }
+            }
+        }
+        let mut compiled = Vec::new();
+        for t in templates {
+            let mut parts = Vec::new();
+            let mut here: Vec<usize> = Vec::new();
+            for p in &t.parts {
+                match p {
+                    ast::Part::Literal { forms, optional, .. } => parts.push(TemplatePart::Literal { forms: forms.clone(), optional: *optional }),
+                    ast::Part::Slot { name, span, .. } => {
+                        let key = name.to_lowercase();
+                        let idx = match slots.iter().position(|s| s.name.to_lowercase() == key) {
+                            Some(i) => i,
+                            None => {
+                                let (kind, _) = written[&key].clone();
+                                let ty = match self.slot_type(file, &kind) {
+                                    Some(ty) => ty,
+                                    None => {
+                                        ok = false;
+                                        SlotType::Entity(None)
+                                    }
+                                };
+                                slots.push(Slot { name: name.clone(), ty });
+                                slot_spans.push(*span);
+                                slots.len() - 1
+                            }
+                        };
+                        if here.contains(&idx) {
+                            self.error(file, *span, ErrorKind::BadTemplate { message: format!("slot {{{name}}} appears twice in one template") });
+                            ok = false;
+                        }
+                        here.push(idx);
+                        parts.push(TemplatePart::Slot(idx));
+                    }
+                }
+            }
+            compiled.push((Template { parts, text: t.text.clone() }, here, t.span));
+        }
+        for (t, here, span) in &compiled {
+            for (i, s) in slots.iter().enumerate() {
+                if s.ty.is_key() && !here.contains(&i) {
+                    self.error(file, *span, ErrorKind::BadTemplate {
+                        message: format!("template `{}` leaves out slot {{{}}}; only number and date slots may be left out", t.text, s.name),
+                    });
+                    ok = false;
+                }
+            }
+        }
+        ok.then(|| (slots, compiled.into_iter().map(|c| c.0).collect(), slot_spans))
+    }
+
+    fn relations(&mut self, rules: &[Rules]) {
+        let mut signatures: HashMap<RelId, (bool, bool, BTreeSet<String>)> = HashMap::new();
+        for r in rules {
+            for s in &r.ast.statements {
+                let StatementKind::Relation(decl) = &s.kind else { continue };
+                let Some((slots, templates, _)) = self.compile_templates(r.file, &decl.templates) else {
+                    self.broken_relations = true;
+                    continue;
+                };
+                let sig = (
+                    decl.symmetric,
+                    decl.functional,
+                    decl.templates.iter().map(|t| t.text.to_lowercase()).collect::<BTreeSet<_>>(),
+                );
+                let key = decl.name.key();
+                if let Some(&id) = self.relation_index.get(&key) {
+                    if signatures[&id] != sig {
+                        self.error(r.file, decl.name.span, ErrorKind::Duplicate { what: "relation", name: decl.name.text.clone() });
+                    }
+                    continue;
+                }
+                if decl.symmetric {
+                    let entity_slots: Vec<&Slot> = slots.iter().filter(|s| matches!(s.ty, SlotType::Entity(_))).collect();
+                    if entity_slots.len() != 2 || entity_slots[0].ty != entity_slots[1].ty {
+                        self.error(r.file, decl.name.span, ErrorKind::BadTemplate {
+                            message: format!("symmetric relation `{}` needs exactly two entity slots of one kind", decl.name.text),
+                        });
+                        self.broken_relations = true;
+                        continue;
+                    }
+                }
+                let id = self.model.relations.len() as RelId;
+                signatures.insert(id, sig);
+                self.relation_index.insert(key, id);
+                self.model.relations.push(Relation {
+                    name: decl.name.text.clone(),
+                    symmetric: decl.symmetric,
+                    functional: decl.functional,
+                    slots,
+                    templates,
+                    loc: Loc { file: r.file, span: decl.name.span },
+                });
+            }
+        }
+    }
+
+    fn lexicon(&self) -> Lexicon<'_> {
+        Lexicon {
+            entities: &self.model.entities,
+            groups: &self.model.groups,
+            relations: &self.model.relations,
+            definitions: &self.def_heads,
+            names: &self.names,
+            group_index: &self.group_index,
+        }
+    }
+
+    // -- Definitions -------------------------------------------------------------
+
+    fn definitions(&mut self, rules: &[Rules]) {
+        struct Pending<'r> {
+            file: FileId,
+            src: &'r str,
+            body: &'r [Token],
+            span: Span,
+            name: String,
+        }
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut bodies: HashMap<String, (usize, String)> = HashMap::new();
+        for r in rules {
+            for s in &r.ast.statements {
+                let StatementKind::Define(d) = &s.kind else { continue };
+                let Some((slots, mut templates, spans)) = self.compile_templates(r.file, std::slice::from_ref(&d.template)) else {
+                    self.broken_relations = true;
+                    continue;
+                };
+                let mut ok = true;
+                for (s, span) in slots.iter().zip(&spans) {
+                    if let SlotType::Value(_) = s.ty {
+                        self.error(r.file, *span, ErrorKind::BadTemplate {
+                            message: format!("a definition's slots are entity or text slots; {{{}}} is a {}", s.name, s.ty.describe()),
+                        });
+                        ok = false;
+                    }
+                }
+                if !ok {
+                    self.broken_relations = true;
+                    continue;
+                }
+                let key = d.template.text.to_lowercase();
+                let body_text = crate::syntax::parser::tokens_text(r.text, &d.body).to_lowercase();
+                if let Some((_, prev)) = bodies.get(&key) {
+                    if *prev != body_text {
+                        self.error(r.file, d.template.span, ErrorKind::Duplicate { what: "definition", name: d.template.text.clone() });
+                    }
+                    continue;
+                }
+                bodies.insert(key, (self.def_heads.len(), body_text));
+                self.def_heads.push(DefHead { slots, template: templates.remove(0) });
+                pending.push(Pending { file: r.file, src: r.text, body: &d.body, span: d.template.span, name: d.template.text.clone() });
+            }
+        }
+        // Read the bodies now that every template is known.
+        let mut read: Vec<Option<Claim>> = Vec::new();
+        let mut uses: Vec<Vec<u32>> = Vec::new();
+        let mut inferred: Vec<Vec<Option<String>>> = Vec::new();
+        for (i, p) in pending.iter().enumerate() {
+            let lex = self.lexicon();
+            let slots = self.def_heads[i].slots.clone();
+            let mut reader = Reader::new(&lex, p.file, p.src, p.body, Context::Definition, &slots);
+            reader.quiet_unknown_relation = self.broken_relations;
+            let claim = reader.read_all().ok();
+            let mut kinds: Vec<Option<String>> = slots.iter().map(|s| match &s.ty {
+                SlotType::Entity(k) => k.clone(),
+                _ => None,
+            }).collect();
+            let mut errs = std::mem::take(&mut reader.errors);
+            for (param, kind, span) in &reader.param_uses {
+                match &kinds[*param] {
+                    Some(k) if k != kind => errs.push(Diagnostic::new(p.file, *span, ErrorKind::BadTemplate {
+                        message: format!("slot {{{}}} is used as a {k} and as a {kind}; give it one kind", slots[*param].name),
+                    })),
+                    Some(_) => {}
+                    None => kinds[*param] = Some(kind.clone()),
+                }
+            }
+            uses.push(std::mem::take(&mut reader.uses));
+            self.errors.extend(errs);
+            read.push(claim);
+            inferred.push(kinds);
+        }
+        for (i, kinds) in inferred.into_iter().enumerate() {
+            for (s, k) in self.def_heads[i].slots.iter_mut().zip(kinds) {
+                if let SlotType::Entity(None) = s.ty {
+                    s.ty = SlotType::Entity(k);
+                }
+            }
+        }
+        // Cycles and depth.
+        let n = pending.len();
+        let mut depth: Vec<Option<usize>> = vec![None; n];
+        let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+        let mut reported = false;
+        fn visit(i: usize, uses: &[Vec<u32>], state: &mut [u8], depth: &mut [Option<usize>], stack: &mut Vec<usize>) -> Result<usize, Vec<usize>> {
+            if state[i] == 2 {
+                return Ok(depth[i].unwrap_or(0));
+            }
+            if state[i] == 1 {
+                let from = stack.iter().position(|&x| x == i).unwrap_or(0);
+                let mut cycle = stack[from..].to_vec();
+                cycle.push(i);
+                return Err(cycle);
+            }
+            state[i] = 1;
+            stack.push(i);
+            let mut d = 0;
+            let mut deps: Vec<u32> = uses[i].clone();
+            deps.sort();
+            deps.dedup();
+            for u in deps {
+                d = d.max(1 + visit(u as usize, uses, state, depth, stack)?);
+            }
+            stack.pop();
+            state[i] = 2;
+            depth[i] = Some(d);
+            Ok(d)
+        }
+        for i in 0..n {
+            let mut stack = Vec::new();
+            match visit(i, &uses, &mut state, &mut depth, &mut stack) {
+                Ok(d) if d > MAX_DEFINITION_DEPTH => {
+                    self.error(pending[i].file, pending[i].span, ErrorKind::DefinitionTooDeep { name: pending[i].name.clone(), limit: MAX_DEFINITION_DEPTH });
+                    read[i] = None;
+                }
+                Ok(_) => {}
+                Err(cycle) => {
+                    if !reported {
+                        let names = cycle.iter().map(|&c| pending[c].name.clone()).collect();
+                        let first = cycle[0];
+                        self.error(pending[first].file, pending[first].span, ErrorKind::DefinitionCycle { cycle: names });
+                        reported = true;
+                    }
+                    for c in cycle {
+                        read[c] = None;
+                        state[c] = 2;
+                    }
+                }
+            }
+        }
+        for (i, claim) in read.into_iter().enumerate() {
+            let head = &self.def_heads[i];
+            self.model.definitions.push(Definition {
+                slots: head.slots.clone(),
+                template: head.template.clone(),
+                // A body that failed to read was reported; the run stops there.
+                body: claim,
+                loc: Loc { file: pending[i].file, span: pending[i].span },
+            });
+        }
+    }
+}
+
+
+/// The first word of the statement that holds `span`'s start.
+fn statement_head(text: &str, span: Span) -> &str {
+    let start = (span.start as usize).min(text.len());
+    let mut line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    // Walk up over continuation lines to the statement's first line.
+    while line_start > 0 && text[line_start..].starts_with(char::is_whitespace) {
+        line_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+    }
+    let line = &text[line_start..];
+    let end = line.find(|c: char| !c.is_alphanumeric()).unwrap_or(line.len());
+    &line[..end]
+}
+
+/// Puts the two entities of a symmetric relation's key in sorted order.
+pub fn canonical(relation: &Relation, args: &mut [KeyArg]) {
+    if relation.symmetric {
+        let ents: Vec<usize> = args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| matches!(a, KeyArg::Entity(_)))
+            .map(|(i, _)| i)
+            .collect();
+        if let [a, b] = ents[..] {
+            if args[a] > args[b] {
+                args.swap(a, b);
+            }
+        }
+    }
+}
+
+/// Lexes a string from a fact file that starts at `span`.
+fn lex_at(text: &str, span: Span) -> Result<Vec<Token>, (Span, ErrorKind)> {
+    lex(text, span.start as usize)
+}
+
+/// A date phrase from a fact file (`as_of`), as a value.
+fn date_value(text: &str, span: Span) -> Result<crate::model::Value, (Span, ErrorKind)> {
+    let toks = lex_at(text, span)?;
+    let words_ok = toks.iter().all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
+    match value::date_phrase(&toks).filter(|_| words_ok) {
+        Some(interval) => Ok(crate::model::Value { interval, text: fold_spaces(text) }),
+        None => Err((span, ErrorKind::BadValue { text: text.to_string(), wants: "a date phrase (as in `June 2025`, `2025-06-23`, `before 2024`)" })),
+    }
+}
+
+/// Reads one claim (`claimcheck eval`) against an analyzed model. `file` holds
+/// the claim's text, so errors point into it. A trailing `as of DATE` is split
+/// off as for an assertion.
+pub fn read_claim(model: &Model, file: FileId, text: &str) -> Result<(Claim, Option<crate::model::Value>), Vec<Diagnostic>> {
+    let toks = lex(text, 0).map_err(|(span, kind)| vec![Diagnostic::new(file, span, kind)])?;
+    if toks.is_empty() {
+        return Err(vec![Diagnostic::new(file, Span::new(0, 1), ErrorKind::Syntax { expected: "a claim".into(), found: "nothing".into() })]);
+    }
+    let mut names: HashMap<String, Vec<(Vec<String>, EntityId)>> = HashMap::new();
+    for (id, e) in model.entities.iter().enumerate() {
+        for n in std::iter::once(&e.name).chain(&e.aliases) {
+            if let Some(words) = name_words(n) {
+                names.entry(words[0].clone()).or_default().push((words, id as EntityId));
+            }
+        }
+    }
+    for v in names.values_mut() {
+        v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        v.dedup();
+    }
+    let group_index: HashMap<String, GroupId> = model.groups.iter().enumerate().map(|(i, g)| (g.name.to_lowercase(), i as GroupId)).collect();
+    let heads: Vec<DefHead> = model.definitions.iter().map(|d| DefHead { slots: d.slots.clone(), template: d.template.clone() }).collect();
+    let lexicon = Lexicon {
+        entities: &model.entities,
+        groups: &model.groups,
+        relations: &model.relations,
+        definitions: &heads,
+        names: &names,
+        group_index: &group_index,
+    };
+    let (claim_toks, as_of) = facts::split_as_of(&toks);
+    let as_of = match as_of {
+        Some((date, span)) => match value::date_phrase(date) {
+            Some(interval) => Some(crate::model::Value { interval, text: crate::syntax::parser::tokens_text(text, date) }),
+            None => {
+                return Err(vec![Diagnostic::new(file, span, ErrorKind::BadValue {
+                    text: crate::syntax::parser::tokens_text(text, date),
+                    wants: "a date phrase after `as of` (as in `as of June 2025`)",
+                })])
+            }
+        },
+        None => None,
+    };
+    let mut reader = Reader::new(&lexicon, file, text, claim_toks, Context::Assertion, &[]);
+    match reader.read_all() {
+        Ok(c) => Ok((c, as_of)),
+        Err(()) => Err(std::mem::take(&mut reader.errors)),
+    }
+}

@@ -1,0 +1,118 @@
+//! The command line: clap's parse of the arguments (no I/O there), then one
+//! function per command that loads, evaluates and writes. Returns the exit
+//! code; `main` only calls `run`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::analyze::Options;
+use crate::eval::{check, Evaluator};
+use crate::load::{FileKind, Files};
+use crate::report::{self, human::Style, Run};
+
+#[derive(Parser, Debug)]
+#[command(name = "claimcheck", version, about = "Check claims against facts extracted from sources")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate every assertion of the workspace (default: rules/ and fixtures/).
+    Check {
+        /// Rule files, fact files, or folders to search.
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Let a source's `text:` point outside the workspace.
+        #[arg(long)]
+        allow_outside_paths: bool,
+    },
+    /// Evaluate one claim: its verdict and the evidence on each side.
+    Eval {
+        /// The claim, in the rule language (may end with `as of DATE`).
+        claim: String,
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        allow_outside_paths: bool,
+    },
+}
+
+/// Exit codes (SPEC §5).
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_LOAD: i32 = 2;
+
+fn color(stream_is_terminal: bool) -> bool {
+    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Runs the command line; returns the process's exit code.
+pub fn run(args: Vec<String>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_LOAD } else { EXIT_OK };
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let code = match cli.command {
+        Command::Check { paths, format, allow_outside_paths } => {
+            let ws = match crate::load_workspace(&paths, &Options { allow_outside_paths }) {
+                Ok(ws) => ws,
+                Err(f) => return load_failed(&f),
+            };
+            let results = check(&ws.model);
+            let run = Run { files: &ws.files, model: &ws.model, results: &results };
+            let text = match format {
+                Format::Human => report::human::render(&run, Style { color: color(std::io::stdout().is_terminal()) }),
+                Format::Json => report::json::render(&run),
+            };
+            let _ = stdout.write_all(text.as_bytes());
+            if run.failed() > 0 {
+                EXIT_FAILED
+            } else {
+                EXIT_OK
+            }
+        }
+        Command::Eval { claim, paths, allow_outside_paths } => {
+            let ws = match crate::load_workspace(&paths, &Options { allow_outside_paths }) {
+                Ok(ws) => ws,
+                Err(f) => return load_failed(&f),
+            };
+            let mut files: Files = ws.files.clone();
+            let file = files.add_text("<claim>", FileKind::Text, &claim);
+            let (c, as_of) = match crate::analyze::read_claim(&ws.model, file, &claim) {
+                Ok(x) => x,
+                Err(errors) => {
+                    let f = crate::LoadFailure { files, errors };
+                    return load_failed(&f);
+                }
+            };
+            let outcome = Evaluator::new(&ws.model, as_of.map(|v| v.interval)).eval(&c);
+            let style = Style { color: color(std::io::stdout().is_terminal()) };
+            let _ = write!(stdout, "{}", report::human::render_outcome(&ws.model, &claim, &outcome, style));
+            EXIT_OK
+        }
+    };
+    let _ = stdout.flush();
+    code
+}
+
+fn load_failed(f: &crate::LoadFailure) -> i32 {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{}", f.render());
+    let n = f.errors.len();
+    let _ = writeln!(err, "claimcheck: the workspace could not be loaded ({n} error{})", if n == 1 { "" } else { "s" });
+    EXIT_LOAD
+}

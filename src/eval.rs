@@ -1,0 +1,326 @@
+//! Evaluation (SPEC §4): evidence for each atom from the fact index, then
+//! Belnap–Dunn connectives and quantifiers, carrying the facts behind each
+//! bit. Pure: reads the model, never changes it, never fails.
+
+use crate::analyze::canonical;
+use crate::logic::{Bits, Verdict};
+use crate::model::*;
+use crate::syntax::ast::Expectation;
+use crate::value::Interval;
+
+/// A claim's two bits and the facts behind each (sorted, without repeats).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub bits: Bits,
+    pub support: Vec<FactId>,
+    pub refute: Vec<FactId>,
+}
+
+impl Outcome {
+    pub fn verdict(&self) -> Verdict {
+        Verdict::from_bits(self.bits)
+    }
+
+    fn identity(bits: Bits) -> Outcome {
+        Outcome {
+            bits,
+            support: Vec::new(),
+            refute: Vec::new(),
+        }
+    }
+
+    pub fn not(self) -> Outcome {
+        Outcome {
+            bits: self.bits.not(),
+            support: self.refute,
+            refute: self.support,
+        }
+    }
+
+    pub fn and(self, o: Outcome) -> Outcome {
+        let bits = self.bits.and(o.bits);
+        let support = if bits.told_true {
+            union(self.support, o.support)
+        } else {
+            Vec::new()
+        };
+        let refute = union(
+            if self.bits.told_false { self.refute } else { Vec::new() },
+            if o.bits.told_false { o.refute } else { Vec::new() },
+        );
+        Outcome { bits, support, refute }
+    }
+
+    pub fn or(self, o: Outcome) -> Outcome {
+        let bits = self.bits.or(o.bits);
+        let support = union(
+            if self.bits.told_true { self.support } else { Vec::new() },
+            if o.bits.told_true { o.support } else { Vec::new() },
+        );
+        let refute = if bits.told_false {
+            union(self.refute, o.refute)
+        } else {
+            Vec::new()
+        };
+        Outcome { bits, support, refute }
+    }
+}
+
+fn union(mut a: Vec<FactId>, b: Vec<FactId>) -> Vec<FactId> {
+    if a.is_empty() {
+        return b;
+    }
+    a.extend(b);
+    a.sort_unstable();
+    a.dedup();
+    a
+}
+
+/// How one fact bears on one atom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bearing {
+    Supports,
+    Refutes,
+    /// Same key, but its values neither imply nor exclude the claim's.
+    Silent,
+    /// Left out by the statement's `as of`.
+    FilteredOut,
+}
+
+/// One fact's bearing on an atom, for `explain`.
+#[derive(Clone, Debug)]
+pub struct AtomEvidence {
+    pub fact: FactId,
+    pub tuple: Option<u32>,
+    pub bearing: Bearing,
+}
+
+pub struct Evaluator<'m> {
+    model: &'m Model,
+    as_of: Option<Interval>,
+}
+
+impl<'m> Evaluator<'m> {
+    pub fn new(model: &'m Model, as_of: Option<Interval>) -> Evaluator<'m> {
+        Evaluator { model, as_of }
+    }
+
+    pub fn eval(&self, claim: &Claim) -> Outcome {
+        self.go(claim, &mut Vec::new(), &[])
+    }
+
+    fn counts(&self, fact: &Fact) -> bool {
+        match (&self.as_of, &fact.as_of) {
+            (Some(want), Some(has)) => want.overlaps(&has.interval),
+            _ => true,
+        }
+    }
+
+    fn resolve(term: &Term, env: &[EntityId], params: &[KeyArg]) -> KeyArg {
+        match term {
+            Term::Entity(e) => KeyArg::Entity(*e),
+            Term::Text { norm, .. } => KeyArg::Text(norm.clone()),
+            Term::Var(i) => KeyArg::Entity(env[*i as usize]),
+            Term::Param(i) => params[*i as usize].clone(),
+        }
+    }
+
+    /// The key and value intervals of a relation atom, variables bound.
+    pub fn key_of(&self, rel: RelId, args: &[Arg], env: &[EntityId], params: &[KeyArg]) -> (Key, Vec<Interval>) {
+        let mut key_args = Vec::new();
+        let mut values = Vec::new();
+        for a in args {
+            match a {
+                Arg::Key(t) => key_args.push(Self::resolve(t, env, params)),
+                Arg::Value(v) => values.push(v.as_ref().map_or(Interval::ALL, |v| v.interval)),
+            }
+        }
+        canonical(&self.model.relations[rel as usize], &mut key_args);
+        (
+            Key {
+                relation: rel,
+                args: key_args,
+            },
+            values,
+        )
+    }
+
+    /// Every fact with a bearing on the atom (SPEC §4.1).
+    pub fn atom_evidence(&self, key: &Key, claim: &[Interval]) -> Vec<AtomEvidence> {
+        let rel = &self.model.relations[key.relation as usize];
+        let mut out = Vec::new();
+        for row in self.model.index.get(key).map(Vec::as_slice).unwrap_or(&[]) {
+            let fact = &self.model.facts[row.fact as usize];
+            let bearing = if !self.counts(fact) {
+                Bearing::FilteredOut
+            } else {
+                let (tuple, negated) = self.model.tuple(*row);
+                let stated = |i: usize| tuple.values[i].as_ref().map_or(Interval::ALL, |v| v.interval);
+                if negated {
+                    if claim.iter().enumerate().all(|(i, c)| c.subset_of(&stated(i))) {
+                        Bearing::Refutes
+                    } else {
+                        Bearing::Silent
+                    }
+                } else if claim.iter().enumerate().all(|(i, c)| stated(i).subset_of(c)) {
+                    Bearing::Supports
+                } else if rel.functional && claim.iter().enumerate().any(|(i, c)| stated(i).disjoint(c)) {
+                    Bearing::Refutes
+                } else {
+                    Bearing::Silent
+                }
+            };
+            let tuple = matches!(fact.body, FactBody::Only { .. }).then_some(row.tuple);
+            out.push(AtomEvidence {
+                fact: row.fact,
+                tuple,
+                bearing,
+            });
+        }
+        for &fid in self.model.closed_worlds.get(&key.relation).map(Vec::as_slice).unwrap_or(&[]) {
+            let fact = &self.model.facts[fid as usize];
+            let FactBody::Only { members, listed_keys, .. } = &fact.body else {
+                continue;
+            };
+            let inside = key.args.iter().all(|a| match a {
+                KeyArg::Entity(e) => members.contains(e),
+                KeyArg::Text(_) => true,
+            });
+            if inside && !listed_keys.contains(key) {
+                let bearing = if self.counts(fact) {
+                    Bearing::Refutes
+                } else {
+                    Bearing::FilteredOut
+                };
+                out.push(AtomEvidence {
+                    fact: fid,
+                    tuple: None,
+                    bearing,
+                });
+            }
+        }
+        out
+    }
+
+    fn atom(&self, rel: RelId, args: &[Arg], env: &[EntityId], params: &[KeyArg]) -> Outcome {
+        let (key, claim) = self.key_of(rel, args, env, params);
+        let mut o = Outcome::default();
+        for e in self.atom_evidence(&key, &claim) {
+            match e.bearing {
+                Bearing::Supports => o.support.push(e.fact),
+                Bearing::Refutes => o.refute.push(e.fact),
+                Bearing::Silent | Bearing::FilteredOut => {}
+            }
+        }
+        o.support.sort_unstable();
+        o.support.dedup();
+        o.refute.sort_unstable();
+        o.refute.dedup();
+        o.bits = Bits {
+            told_true: !o.support.is_empty(),
+            told_false: !o.refute.is_empty(),
+        };
+        o
+    }
+
+    /// The arguments a definition atom passes to the definition's body.
+    pub fn def_args(args: &[Arg], env: &[EntityId], params: &[KeyArg]) -> Vec<KeyArg> {
+        args.iter()
+            .filter_map(|a| match a {
+                Arg::Key(t) => Some(Self::resolve(t, env, params)),
+                Arg::Value(_) => None,
+            })
+            .collect()
+    }
+
+    fn go(&self, claim: &Claim, env: &mut Vec<EntityId>, params: &[KeyArg]) -> Outcome {
+        match claim {
+            Claim::Atom(a) => match a.target {
+                Target::Relation(r) => self.atom(r, &a.args, env, params),
+                Target::Definition(d) => {
+                    let inner = Self::def_args(&a.args, env, params);
+                    match &self.model.definitions[d as usize].body {
+                        Some(body) => self.go(body, &mut Vec::new(), &inner),
+                        None => Outcome::default(),
+                    }
+                }
+            },
+            Claim::Not(c) => self.go(c, env, params).not(),
+            Claim::And(a, b) => self.go(a, env, params).and(self.go(b, env, params)),
+            Claim::Or(a, b) => self.go(a, env, params).or(self.go(b, env, params)),
+            Claim::Quant {
+                quantifier,
+                vars,
+                group,
+                body,
+                ..
+            } => {
+                let members = &self.model.groups[*group as usize].members;
+                let every = *quantifier == Quantifier::Every;
+                let mut acc = Outcome::identity(if every { Bits::TRUE } else { Bits::FALSE });
+                let base = env.len();
+                self.bindings(members, vars.len(), env, base, &mut |env| {
+                    let o = self.go(body, env, params);
+                    let prev = std::mem::take(&mut acc);
+                    acc = if every { prev.and(o) } else { prev.or(o) };
+                });
+                if *quantifier == Quantifier::No {
+                    acc.not()
+                } else {
+                    acc
+                }
+            }
+        }
+    }
+
+    /// Calls `f` with each binding of `k` distinct members pushed on `env`.
+    pub fn bindings(&self, members: &[EntityId], k: usize, env: &mut Vec<EntityId>, base: usize, f: &mut dyn FnMut(&mut Vec<EntityId>)) {
+        if env.len() == base + k {
+            f(env);
+            return;
+        }
+        for &m in members {
+            if env[base..].contains(&m) {
+                continue;
+            }
+            env.push(m);
+            self.bindings(members, k, env, base, f);
+            env.pop();
+        }
+    }
+}
+
+/// The result of one assertion.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub assertion: usize,
+    pub outcome: Outcome,
+    /// `None` for `check:` lines, which never pass or fail.
+    pub passed: Option<bool>,
+}
+
+/// Evaluates every assertion of the model, in file and line order.
+pub fn check(model: &Model) -> Vec<Checked> {
+    let mut out: Vec<Checked> = model
+        .assertions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let outcome = Evaluator::new(model, a.as_of.as_ref().map(|v| v.interval)).eval(&a.claim);
+            let passed = match a.expectation {
+                Expectation::Verdict(v) => Some(outcome.verdict() == v),
+                Expectation::Check => None,
+            };
+            Checked {
+                assertion: i,
+                outcome,
+                passed,
+            }
+        })
+        .collect();
+    out.sort_by_key(|c| {
+        let a = &model.assertions[c.assertion];
+        (a.file, a.line)
+    });
+    out
+}

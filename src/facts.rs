@@ -1,0 +1,686 @@
+//! Fact files: YAML (SPEC §3) and JSONL bulk facts (§3.5), read with serde
+//! into raw, located records. Nothing is resolved here: names stay strings,
+//! sentences stay text. serde_yaml gives no positions for values, so a small
+//! `Locator` finds each item's and key's place in the block-style text.
+
+use serde_yaml::Value;
+
+use crate::diag::{nearest, ErrorKind, Span};
+
+pub type FactError = (Span, ErrorKind);
+
+/// A string from a fact file, with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RawFactFile {
+    pub sources: Vec<RawSource>,
+    pub entities: Vec<RawEntity>,
+    pub groups: Vec<RawGroup>,
+    pub facts: Vec<RawFact>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawSource {
+    pub id: Option<Located>,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub text: Option<Located>,
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub via: Option<Located>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawEntity {
+    pub name: Located,
+    pub kind: Located,
+    pub aka: Vec<Located>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawGroup {
+    pub name: Located,
+    pub members: Vec<Located>,
+}
+
+#[derive(Clone, Debug)]
+pub enum RawFactBody {
+    Says(Located),
+    Structured {
+        relation: Located,
+        args: Vec<(Located, Located)>,
+        negated: bool,
+    },
+    Only {
+        sentences: Located,
+        among: Located,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct RawFact {
+    pub body: RawFactBody,
+    pub source: Located,
+    pub quote: Option<Located>,
+    pub as_of: Option<Located>,
+    pub note: Option<String>,
+    /// Where the fact's item starts.
+    pub span: Span,
+}
+
+const TOP_KEYS: [&str; 4] = ["sources", "entities", "groups", "facts"];
+const SOURCE_KEYS: [&str; 9] = [
+    "id", "title", "publisher", "date", "url", "text", "name", "role", "via",
+];
+const ENTITY_KEYS: [&str; 3] = ["name", "kind", "aka"];
+const FACT_KEYS: [&str; 10] = [
+    "says", "relation", "args", "negated", "only", "among", "source", "quote", "as_of", "note",
+];
+const JSON_FACT_KEYS: [&str; 7] = ["relation", "args", "negated", "source", "quote", "as_of", "note"];
+
+// ---------------------------------------------------------------------------
+// Locating items and keys in block-style YAML.
+
+struct Line {
+    start: usize,
+    indent: usize,
+    /// Content after indentation.
+    body_at: usize,
+}
+
+pub struct Locator<'t> {
+    text: &'t str,
+    lines: Vec<Line>,
+}
+
+impl<'t> Locator<'t> {
+    pub fn new(text: &'t str) -> Locator<'t> {
+        let mut lines = Vec::new();
+        let mut at = 0;
+        for l in text.split_inclusive('\n') {
+            let indent = l.len() - l.trim_start_matches(' ').len();
+            lines.push(Line {
+                start: at,
+                indent,
+                body_at: at + indent,
+            });
+            at += l.len();
+        }
+        Locator { text, lines }
+    }
+
+    fn content(&self, i: usize) -> &'t str {
+        let l = &self.lines[i];
+        let end = self.lines.get(i + 1).map_or(self.text.len(), |n| n.start);
+        self.text[l.body_at..end].trim_end()
+    }
+
+    fn blank(&self, i: usize) -> bool {
+        let c = self.content(i);
+        c.is_empty() || c.starts_with('#')
+    }
+
+    /// Line index of the top-level `key:`.
+    fn section(&self, key: &str) -> Option<usize> {
+        (0..self.lines.len()).find(|&i| {
+            self.lines[i].indent == 0
+                && self.content(i).strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+    }
+
+    /// The lines where the items of a top-level section start (sequence items
+    /// `- …`, or mapping keys for `groups`), with the section's end line.
+    fn items(&self, key: &str) -> (Vec<usize>, usize) {
+        let Some(sec) = self.section(key) else {
+            return (Vec::new(), 0);
+        };
+        let mut items = Vec::new();
+        let mut item_indent = None;
+        let mut end = self.lines.len();
+        for i in sec + 1..self.lines.len() {
+            if self.blank(i) {
+                continue;
+            }
+            let ind = self.lines[i].indent;
+            let c = self.content(i);
+            let is_dash = c == "-" || c.starts_with("- ");
+            if ind == 0 && !is_dash {
+                end = i;
+                break;
+            }
+            match item_indent {
+                None => {
+                    item_indent = Some(ind);
+                    items.push(i);
+                }
+                Some(ii) if ind == ii && (is_dash || key == "groups") => items.push(i),
+                _ => {}
+            }
+        }
+        (items, end)
+    }
+
+    /// Byte offset of the value of `key` within lines `from..to`, else of the
+    /// line `from` itself.
+    fn key_value(&self, from: usize, to: usize, key: &str) -> Option<usize> {
+        for i in from..to.min(self.lines.len()) {
+            let c = self.content(i);
+            let (c, shift) = match c.strip_prefix("- ") {
+                Some(r) => {
+                    let r2 = r.trim_start();
+                    (r2, 2 + r.len() - r2.len())
+                }
+                None => (c, 0),
+            };
+            if let Some(r) = c.strip_prefix(key) {
+                if let Some(v) = r.strip_prefix(':') {
+                    let lead = v.len() - v.trim_start().len();
+                    let mut at = self.lines[i].body_at + shift + key.len() + 1 + lead;
+                    if v.trim_start().starts_with(['"', '\'']) {
+                        at += 1;
+                    }
+                    return Some(at);
+                }
+            }
+        }
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading values.
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn span_at(at: usize, text: &str) -> Span {
+    Span::new(at, at + text.len().max(1))
+}
+
+struct Item<'a> {
+    map: &'a serde_yaml::Mapping,
+    from: usize,
+    to: usize,
+    at: usize,
+}
+
+impl Item<'_> {
+    fn located(&self, loc: &Locator, key: &str, errors: &mut Vec<FactError>) -> Option<Located> {
+        let v = self.map.get(key)?;
+        let at = loc.key_value(self.from, self.to, key).unwrap_or(self.at);
+        match scalar(v) {
+            Some(text) => Some(Located {
+                span: span_at(at, &text),
+                text,
+            }),
+            None => {
+                errors.push((
+                    Span::new(at, at + 1),
+                    ErrorKind::BadFact {
+                        message: format!("`{key}` must be a single value, not a list or mapping"),
+                    },
+                ));
+                None
+            }
+        }
+    }
+
+    fn string(&self, key: &str) -> Option<String> {
+        self.map.get(key).and_then(scalar)
+    }
+
+    fn check_keys(&self, loc: &Locator, known: &[&str], context: &'static str, errors: &mut Vec<FactError>) {
+        for k in self.map.keys() {
+            let name = scalar(k).unwrap_or_default();
+            if !known.contains(&name.as_str()) {
+                let at = loc.key_value(self.from, self.to, &name).map_or(self.at, |v| {
+                    // Point at the key, not its value.
+                    let line_start = loc.text[..v].rfind('\n').map_or(0, |i| i + 1);
+                    loc.text[line_start..v].find(&name).map_or(v, |p| line_start + p)
+                });
+                errors.push((
+                    Span::new(at, at + name.len().max(1)),
+                    ErrorKind::UnknownKey {
+                        suggestions: nearest(&name, known.iter().copied()),
+                        key: name,
+                        context,
+                    },
+                ));
+            }
+        }
+    }
+}
+
+fn yaml_error(e: &serde_yaml::Error, text: &str) -> FactError {
+    let at = e.location().map_or(0, |l| l.index().min(text.len()));
+    let message = e.to_string();
+    // serde_yaml appends " at line N column M"; the renderer shows that already.
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    (Span::new(at, at + 1), ErrorKind::Yaml { message })
+}
+
+/// Parses one YAML fact file. Returns what could be read and every error.
+pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
+    let mut out = RawFactFile::default();
+    let mut errors = Vec::new();
+    let doc: Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(yaml_error(&e, text));
+            return (out, errors);
+        }
+    };
+    let root = match doc {
+        Value::Null => return (out, errors),
+        Value::Mapping(m) => m,
+        _ => {
+            errors.push((
+                Span::new(0, 1),
+                ErrorKind::BadFact {
+                    message: "a fact file is a mapping with `sources`, `entities`, `groups` and `facts`".into(),
+                },
+            ));
+            return (out, errors);
+        }
+    };
+    let loc = Locator::new(text);
+    for k in root.keys() {
+        let name = scalar(k).unwrap_or_default();
+        if !TOP_KEYS.contains(&name.as_str()) {
+            let at = loc.section(&name).map_or(0, |i| loc.lines[i].start);
+            errors.push((
+                Span::new(at, at + name.len().max(1)),
+                ErrorKind::UnknownKey {
+                    suggestions: nearest(&name, TOP_KEYS),
+                    key: name,
+                    context: "a fact file",
+                },
+            ));
+        }
+    }
+
+    let seq_items = |key: &str, errors: &mut Vec<FactError>| -> Vec<(Value, usize, usize, usize)> {
+        let Some(v) = root.get(key) else { return Vec::new() };
+        let (lines, end) = loc.items(key);
+        let sec_at = loc.section(key).map_or(0, |i| loc.lines[i].start);
+        match v {
+            Value::Null => Vec::new(),
+            Value::Sequence(s) => {
+                let aligned = lines.len() == s.len();
+                s.iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        if aligned {
+                            let from = lines[i];
+                            let to = lines.get(i + 1).copied().unwrap_or(end);
+                            (item.clone(), from, to, loc.lines[from].body_at)
+                        } else {
+                            (item.clone(), 0, 0, sec_at)
+                        }
+                    })
+                    .collect()
+            }
+            _ => {
+                errors.push((
+                    Span::new(sec_at, sec_at + key.len()),
+                    ErrorKind::BadFact {
+                        message: format!("`{key}` must be a list"),
+                    },
+                ));
+                Vec::new()
+            }
+        }
+    };
+
+    for (v, from, to, at) in seq_items("sources", &mut errors) {
+        let Value::Mapping(map) = &v else {
+            errors.push((Span::new(at, at + 1), ErrorKind::BadFact { message: "a source is a mapping with at least `id`".into() }));
+            continue;
+        };
+        let item = Item { map, from, to, at };
+        item.check_keys(&loc, &SOURCE_KEYS, "a source", &mut errors);
+        let id = item.located(&loc, "id", &mut errors);
+        if id.is_none() {
+            errors.push((Span::new(at, at + 1), ErrorKind::MissingField { field: "id", context: "a source" }));
+        }
+        out.sources.push(RawSource {
+            id,
+            title: item.string("title"),
+            publisher: item.string("publisher"),
+            date: item.string("date"),
+            url: item.string("url"),
+            text: item.located(&loc, "text", &mut errors),
+            name: item.string("name"),
+            role: item.string("role"),
+            via: item.located(&loc, "via", &mut errors),
+            span: Span::new(at, at + 1),
+        });
+    }
+
+    for (v, from, to, at) in seq_items("entities", &mut errors) {
+        let Value::Mapping(map) = &v else {
+            errors.push((Span::new(at, at + 1), ErrorKind::BadFact { message: "an entity is a mapping with `name` and `kind`".into() }));
+            continue;
+        };
+        let item = Item { map, from, to, at };
+        item.check_keys(&loc, &ENTITY_KEYS, "an entity", &mut errors);
+        let name = item.located(&loc, "name", &mut errors);
+        let kind = item.located(&loc, "kind", &mut errors);
+        let aka_at = loc.key_value(from, to, "aka").unwrap_or(at);
+        let aka = match map.get("aka") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Sequence(s)) => s
+                .iter()
+                .filter_map(scalar)
+                .map(|t| Located { span: span_at(aka_at, &t), text: t })
+                .collect(),
+            Some(v) => scalar(v)
+                .map(|t| vec![Located { span: span_at(aka_at, &t), text: t }])
+                .unwrap_or_default(),
+        };
+        match (name, kind) {
+            (Some(name), Some(kind)) => out.entities.push(RawEntity { name, kind, aka, span: Span::new(at, at + 1) }),
+            (None, _) => errors.push((Span::new(at, at + 1), ErrorKind::MissingField { field: "name", context: "an entity" })),
+            (_, None) => errors.push((Span::new(at, at + 1), ErrorKind::MissingField { field: "kind", context: "an entity" })),
+        }
+    }
+
+    if let Some(g) = root.get("groups") {
+        let sec = loc.section("groups");
+        let (lines, end) = loc.items("groups");
+        match g {
+            Value::Null => {}
+            Value::Mapping(m) => {
+                for (k, v) in m {
+                    let name = scalar(k).unwrap_or_default();
+                    let line = lines.iter().copied().find(|&i| {
+                        loc.content(i).strip_prefix(name.as_str()).is_some_and(|r| r.trim_start().starts_with(':'))
+                    });
+                    let at = line.map_or(sec.map_or(0, |i| loc.lines[i].start), |i| loc.lines[i].body_at);
+                    let to = line.map_or(end, |l| lines.iter().copied().find(|&x| x > l).unwrap_or(end));
+                    let member_at = line.and_then(|l| loc.key_value(l, to, &name)).unwrap_or(at);
+                    let members = match v {
+                        Value::Sequence(s) => s
+                            .iter()
+                            .filter_map(scalar)
+                            .map(|t| Located { span: span_at(member_at, &t), text: t })
+                            .collect(),
+                        Value::Null => Vec::new(),
+                        _ => {
+                            errors.push((Span::new(at, at + 1), ErrorKind::BadFact { message: format!("group `{name}` must be a list of entities") }));
+                            continue;
+                        }
+                    };
+                    out.groups.push(RawGroup { name: Located { span: span_at(at, &name), text: name }, members });
+                }
+            }
+            _ => {
+                let at = sec.map_or(0, |i| loc.lines[i].start);
+                errors.push((Span::new(at, at + 6), ErrorKind::BadFact { message: "`groups` maps each group name to a list of entities".into() }));
+            }
+        }
+    }
+
+    for (v, from, to, at) in seq_items("facts", &mut errors) {
+        let Value::Mapping(map) = &v else {
+            errors.push((Span::new(at, at + 1), ErrorKind::BadFact { message: "a fact is a mapping with `says`, `relation` or `only`, and `source`".into() }));
+            continue;
+        };
+        let item = Item { map, from, to, at };
+        item.check_keys(&loc, &FACT_KEYS, "a fact", &mut errors);
+        if let Some(f) = read_fact(&item, &loc, &mut errors) {
+            out.facts.push(f);
+        }
+    }
+    (out, errors)
+}
+
+fn read_fact(item: &Item, loc: &Locator, errors: &mut Vec<FactError>) -> Option<RawFact> {
+    let at = item.at;
+    let forms = ["says", "relation", "only"]
+        .iter()
+        .filter(|k| item.map.contains_key(**k))
+        .count();
+    if forms != 1 {
+        errors.push((
+            Span::new(at, at + 1),
+            ErrorKind::BadFact {
+                message: "a fact has exactly one of `says`, `relation` (with `args`) or `only` (with `among`)".into(),
+            },
+        ));
+        return None;
+    }
+    let body = if let Some(s) = item.located(loc, "says", errors) {
+        RawFactBody::Says(s)
+    } else if let Some(relation) = item.located(loc, "relation", errors) {
+        let args_at = loc.key_value(item.from, item.to, "args").unwrap_or(at);
+        let mut args = Vec::new();
+        match item.map.get("args") {
+            Some(Value::Mapping(m)) => {
+                for (k, v) in m {
+                    let key = scalar(k).unwrap_or_default();
+                    let k_at = loc.key_value(item.from, item.to, &key).unwrap_or(args_at);
+                    let Some(val) = scalar(v) else {
+                        errors.push((Span::new(k_at, k_at + 1), ErrorKind::BadFact { message: format!("argument `{key}` must be a single value") }));
+                        continue;
+                    };
+                    args.push((Located { span: span_at(k_at, &key), text: key }, Located { span: span_at(k_at, &val), text: val }));
+                }
+            }
+            None | Some(Value::Null) => {}
+            Some(_) => {
+                errors.push((Span::new(args_at, args_at + 1), ErrorKind::BadFact { message: "`args` maps slot names to values".into() }));
+                return None;
+            }
+        }
+        let negated = match item.map.get("negated") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                let n_at = loc.key_value(item.from, item.to, "negated").unwrap_or(at);
+                errors.push((Span::new(n_at, n_at + 1), ErrorKind::BadFact { message: "`negated` is `true` or `false`".into() }));
+                false
+            }
+        };
+        RawFactBody::Structured { relation, args, negated }
+    } else if let Some(sentences) = item.located(loc, "only", errors) {
+        let Some(among) = item.located(loc, "among", errors) else {
+            errors.push((Span::new(at, at + 1), ErrorKind::MissingField { field: "among", context: "an `only` fact" }));
+            return None;
+        };
+        RawFactBody::Only { sentences, among }
+    } else {
+        return None;
+    };
+    if !matches!(body, RawFactBody::Structured { .. }) {
+        for k in ["args", "negated"] {
+            if item.map.contains_key(k) {
+                let k_at = loc.key_value(item.from, item.to, k).unwrap_or(at);
+                errors.push((Span::new(k_at, k_at + 1), ErrorKind::BadFact { message: format!("`{k}` belongs to a `relation:` fact") }));
+            }
+        }
+    }
+    if !matches!(body, RawFactBody::Only { .. }) && item.map.contains_key("among") {
+        let k_at = loc.key_value(item.from, item.to, "among").unwrap_or(at);
+        errors.push((Span::new(k_at, k_at + 1), ErrorKind::BadFact { message: "`among` belongs to an `only:` fact".into() }));
+    }
+    let Some(source) = item.located(loc, "source", errors) else {
+        errors.push((Span::new(at, at + 1), ErrorKind::MissingField { field: "source", context: "a fact" }));
+        return None;
+    };
+    Some(RawFact {
+        body,
+        source,
+        quote: item.located(loc, "quote", errors),
+        as_of: item.located(loc, "as_of", errors),
+        note: item.string("note"),
+        span: Span::new(at, at + 1),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// JSONL.
+
+fn json_scalar(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Parses a JSONL file: one structured fact per non-blank line.
+pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
+    let mut facts = Vec::new();
+    let mut errors = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let body = line.trim_end();
+        if body.trim().is_empty() {
+            continue;
+        }
+        let lead = body.len() - body.trim_start().len();
+        let here = Span::new(start + lead, start + body.len());
+        let find = |key: &str| -> Span {
+            match body.find(&format!("\"{key}\"")) {
+                Some(p) => Span::new(start + p, start + p + key.len() + 2),
+                None => here,
+            }
+        };
+        let v: serde_json::Value = match serde_json::from_str(body) {
+            Ok(v) => v,
+            Err(e) => {
+                let col = e.column().saturating_sub(1).min(body.len());
+                let msg = e.to_string();
+                let msg = msg.find(" at line ").map_or(msg.clone(), |i| msg[..i].to_string());
+                errors.push((Span::new(start + col, start + col + 1), ErrorKind::Json { message: msg }));
+                continue;
+            }
+        };
+        let serde_json::Value::Object(map) = v else {
+            errors.push((here, ErrorKind::Json { message: "each line is one JSON object".into() }));
+            continue;
+        };
+        let mut ok = true;
+        for k in map.keys() {
+            if !JSON_FACT_KEYS.contains(&k.as_str()) {
+                ok = false;
+                errors.push((
+                    find(k),
+                    ErrorKind::UnknownKey {
+                        key: k.clone(),
+                        context: "a JSONL fact",
+                        suggestions: nearest(k, JSON_FACT_KEYS),
+                    },
+                ));
+            }
+        }
+        let get = |key: &str| -> Option<Located> {
+            map.get(key).and_then(json_scalar).map(|t| Located { text: t, span: find(key) })
+        };
+        let Some(relation) = get("relation") else {
+            errors.push((here, ErrorKind::MissingField { field: "relation", context: "a JSONL fact" }));
+            continue;
+        };
+        let Some(source) = get("source") else {
+            errors.push((here, ErrorKind::MissingField { field: "source", context: "a JSONL fact" }));
+            continue;
+        };
+        let mut args = Vec::new();
+        match map.get("args") {
+            Some(serde_json::Value::Object(a)) => {
+                for (k, v) in a {
+                    let sp = find(k);
+                    match json_scalar(v) {
+                        Some(t) => args.push((Located { text: k.clone(), span: sp }, Located { text: t, span: sp })),
+                        None => {
+                            ok = false;
+                            errors.push((sp, ErrorKind::BadFact { message: format!("argument `{k}` must be a string or a number") }));
+                        }
+                    }
+                }
+            }
+            None | Some(serde_json::Value::Null) => {}
+            Some(_) => {
+                ok = false;
+                errors.push((find("args"), ErrorKind::BadFact { message: "`args` maps slot names to values".into() }));
+            }
+        }
+        let negated = match map.get("negated") {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::Bool(b)) => *b,
+            Some(_) => {
+                ok = false;
+                errors.push((find("negated"), ErrorKind::BadFact { message: "`negated` is `true` or `false`".into() }));
+                false
+            }
+        };
+        if !ok {
+            continue;
+        }
+        facts.push(RawFact {
+            body: RawFactBody::Structured { relation, args, negated },
+            source,
+            quote: get("quote"),
+            as_of: get("as_of"),
+            note: get("note").map(|l| l.text),
+            span: here,
+        });
+    }
+    (facts, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::line_col;
+
+    const DOC: &str = "sources:\n  - id: axis-report\n    title: The limits\n  - id: gabuev\n    via: axis-report\nentities:\n  - name: North Korea\n    kind: country\n    aka: [DPRK, Pyongyang]\ngroups:\n  axis: [Russia, China]\nfacts:\n  - says: North Korea sent troops to Russia\n    source: axis-report\n  - relation: treaty\n    args: {a: Russia, b: North Korea}\n    source: gabuev\n    qoute: x\n";
+
+    #[test]
+    fn reads_every_section_with_positions() {
+        let (f, errors) = parse_yaml(DOC);
+        assert_eq!(f.sources.len(), 2);
+        assert_eq!(f.sources[1].via.as_ref().unwrap().text, "axis-report");
+        assert_eq!(f.entities[0].aka.len(), 2);
+        assert_eq!(f.groups[0].members.len(), 2);
+        assert_eq!(f.facts.len(), 2);
+        let RawFactBody::Says(s) = &f.facts[0].body else { panic!() };
+        assert_eq!(line_col(DOC, s.span.start as usize), (13, 11));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(line_col(DOC, errors[0].0.start as usize), (18, 5));
+        assert!(matches!(&errors[0].1, ErrorKind::UnknownKey { suggestions, .. } if suggestions == &["quote"]));
+    }
+
+    #[test]
+    fn jsonl_facts() {
+        let text = "{\"relation\":\"troops\",\"args\":{\"from\":\"North Korea\",\"n\":14000},\"source\":\"s\"}\n\n{oops\n";
+        let (facts, errors) = parse_jsonl(text);
+        assert_eq!(facts.len(), 1);
+        let RawFactBody::Structured { args, .. } = &facts[0].body else { panic!() };
+        assert_eq!(args[1].1.text, "14000");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(line_col(text, errors[0].0.start as usize).0, 3);
+    }
+}

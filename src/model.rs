@@ -1,0 +1,325 @@
+//! The checked model: interned entities, relations with compiled templates,
+//! definitions with parsed bodies, sources, and facts indexed by key. Built
+//! only by the analyzer; the evaluator trusts it (every name in it resolved,
+//! every kind checked).
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use crate::diag::{FileId, Loc, Span};
+use crate::syntax::ast::Expectation;
+use crate::value::{Interval, ValueKind};
+
+pub type EntityId = u32;
+pub type GroupId = u32;
+pub type RelId = u32;
+pub type DefId = u32;
+pub type SourceId = u32;
+pub type FactId = u32;
+
+#[derive(Clone, Debug)]
+pub struct Entity {
+    pub name: String,
+    pub kind: String,
+    pub aliases: Vec<String>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub name: String,
+    pub members: Vec<EntityId>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SlotType {
+    /// An entity, of the given kind if any.
+    Entity(Option<String>),
+    Text,
+    Value(ValueKind),
+}
+
+impl SlotType {
+    pub fn is_key(&self) -> bool {
+        !matches!(self, SlotType::Value(_))
+    }
+    pub fn describe(&self) -> String {
+        match self {
+            SlotType::Entity(Some(k)) => k.clone(),
+            SlotType::Entity(None) => "entity".into(),
+            SlotType::Text => "text".into(),
+            SlotType::Value(v) => v.to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub name: String,
+    pub ty: SlotType,
+}
+
+#[derive(Clone, Debug)]
+pub enum TemplatePart {
+    Literal { forms: Vec<String>, optional: bool },
+    Slot(usize),
+}
+
+#[derive(Clone, Debug)]
+pub struct Template {
+    pub parts: Vec<TemplatePart>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Relation {
+    pub name: String,
+    pub symmetric: bool,
+    pub functional: bool,
+    pub slots: Vec<Slot>,
+    pub templates: Vec<Template>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Definition {
+    pub slots: Vec<Slot>,
+    pub template: Template,
+    /// `None` only while the workspace has errors (a body that failed to read).
+    pub body: Option<Claim>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Source {
+    pub id: String,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub via: Option<SourceId>,
+    pub text: Option<PathBuf>,
+    pub loc: Option<Loc>,
+}
+
+/// What fills a key slot of an atom.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Term {
+    Entity(EntityId),
+    /// A text value; `norm` is lower-cased with whitespace folded.
+    Text { text: String, norm: String },
+    /// A quantifier's variable (index into the binding stack).
+    Var(u32),
+    /// A definition's slot (index into its arguments).
+    Param(u32),
+}
+
+/// A stated value: its interval and the phrase as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    pub interval: Interval,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    Key(Term),
+    /// `None`: the sentence says nothing about this value.
+    Value(Option<Value>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    Relation(RelId),
+    Definition(DefId),
+}
+
+#[derive(Clone, Debug)]
+pub struct Atom {
+    pub target: Target,
+    /// One per slot of the target, in slot order.
+    pub args: Vec<Arg>,
+    pub span: Span,
+    /// The atom as written.
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    Every,
+    Some,
+    No,
+}
+
+#[derive(Clone, Debug)]
+pub enum Claim {
+    Atom(Atom),
+    Not(Box<Claim>),
+    And(Box<Claim>, Box<Claim>),
+    Or(Box<Claim>, Box<Claim>),
+    Quant {
+        quantifier: Quantifier,
+        vars: Vec<String>,
+        /// Index of the first variable on the binding stack.
+        first_var: u32,
+        group: GroupId,
+        body: Box<Claim>,
+    },
+}
+
+/// A key argument with nothing left to resolve.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyArg {
+    Entity(EntityId),
+    Text(String),
+}
+
+/// The key of a fact: its relation and its entity and text slots (symmetric
+/// relations store their two entities in sorted order).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub relation: RelId,
+    pub args: Vec<KeyArg>,
+}
+
+/// One asserted or denied tuple: values per value slot of the relation.
+#[derive(Clone, Debug)]
+pub struct Tuple {
+    pub key: Key,
+    pub values: Vec<Option<Value>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum FactBody {
+    /// `says:` or `relation:` — an atom, asserted or denied.
+    Atom { tuple: Tuple, negated: bool },
+    /// `only: … among: GROUP` — the listed tuples, and no others among the group.
+    Only {
+        relation: RelId,
+        group: GroupId,
+        members: HashSet<EntityId>,
+        listed: Vec<Tuple>,
+        listed_keys: HashSet<Key>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub source: SourceId,
+    pub quote: Option<String>,
+    pub as_of: Option<Value>,
+    pub note: Option<String>,
+    pub loc: Loc,
+    /// Line of the fact in its file (from 1).
+    pub line: u32,
+    pub body: FactBody,
+    /// The fact as a sentence, for reports.
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Assertion {
+    pub file: FileId,
+    pub line: u32,
+    pub col: u32,
+    pub expectation: Expectation,
+    pub claim: Claim,
+    /// The claim as written, `as of` suffix included.
+    pub text: String,
+    pub as_of: Option<Value>,
+}
+
+/// An index row: a fact and which of its tuples matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub fact: FactId,
+    pub tuple: u32,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub entities: Vec<Entity>,
+    pub groups: Vec<Group>,
+    pub relations: Vec<Relation>,
+    pub definitions: Vec<Definition>,
+    pub sources: Vec<Source>,
+    pub facts: Vec<Fact>,
+    /// Facts by key: an atom lookup never scans all facts.
+    pub index: HashMap<Key, Vec<Row>>,
+    /// `only` facts by relation.
+    pub closed_worlds: HashMap<RelId, Vec<FactId>>,
+    pub assertions: Vec<Assertion>,
+}
+
+impl Model {
+    pub fn tuple(&self, row: Row) -> (&Tuple, bool) {
+        match &self.facts[row.fact as usize].body {
+            FactBody::Atom { tuple, negated } => (tuple, *negated),
+            FactBody::Only { listed, .. } => (&listed[row.tuple as usize], false),
+        }
+    }
+
+    /// Value slots of a relation, in slot order.
+    pub fn value_slots(&self, rel: RelId) -> Vec<(usize, ValueKind)> {
+        self.relations[rel as usize]
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s.ty {
+                SlotType::Value(k) => Some((i, k)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Writes a tuple as a sentence, with the relation's first template that
+    /// has a slot for every value the tuple states.
+    pub fn sentence(&self, tuple: &Tuple) -> String {
+        let rel = &self.relations[tuple.key.relation as usize];
+        let mut key_args = tuple.key.args.iter();
+        let mut value_args = tuple.values.iter();
+        let mut filled: Vec<Option<String>> = Vec::with_capacity(rel.slots.len());
+        for s in &rel.slots {
+            if s.ty.is_key() {
+                filled.push(key_args.next().map(|a| match a {
+                    KeyArg::Entity(e) => self.entities[*e as usize].name.clone(),
+                    KeyArg::Text(t) => format!("\"{t}\""),
+                }));
+            } else {
+                filled.push(value_args.next().cloned().flatten().map(|v| v.text));
+            }
+        }
+        let template = rel
+            .templates
+            .iter()
+            .find(|t| {
+                filled.iter().enumerate().all(|(i, f)| {
+                    f.is_none()
+                        || t.parts
+                            .iter()
+                            .any(|p| matches!(p, TemplatePart::Slot(s) if *s == i))
+                })
+            })
+            .unwrap_or(&rel.templates[0]);
+        let words: Vec<String> = template
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                TemplatePart::Literal { forms, optional } => {
+                    if *optional {
+                        None
+                    } else {
+                        forms.first().cloned()
+                    }
+                }
+                TemplatePart::Slot(i) => Some(filled[*i].clone().unwrap_or_else(|| "…".into())),
+            })
+            .collect();
+        let mut s = words.join(" ");
+        s = s.replace(" ,", ",");
+        s
+    }
+}

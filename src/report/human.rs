@@ -1,0 +1,89 @@
+//! The human report: per rule file, each assertion's status, line, verdict and
+//! claim, the sources on each side, and a closing `N passed, N failed` line.
+
+use std::fmt::Write;
+
+use super::{evidence_line, Run};
+use crate::syntax::ast::Expectation;
+
+/// ANSI styling, or none.
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+pub fn render(run: &Run, style: Style) -> String {
+    let mut out = String::new();
+    let mut current = None;
+    let width = run
+        .results
+        .iter()
+        .map(|r| run.model.assertions[r.assertion].line.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for r in run.results {
+        let a = &run.model.assertions[r.assertion];
+        if current != Some(a.file) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            current = Some(a.file);
+            let _ = writeln!(out, "{}", style.paint("1", &run.files.get(a.file).display));
+        }
+        let verdict = r.outcome.verdict();
+        let (status, code) = match r.passed {
+            Some(true) => ("ok", "32"),
+            Some(false) => ("FAIL", "1;31"),
+            None => ("check", "36"),
+        };
+        let status = style.paint(code, &format!("{status:<5}"));
+        let mut line = format!("  {status} {:>width$}  {:<9}  {}", a.line, verdict.name(), a.text);
+        if let (Some(false), Expectation::Verdict(v)) = (r.passed, &a.expectation) {
+            line.push_str(&style.paint("31", &format!("    expected {v}")));
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+        let indent = " ".repeat(2 + 5 + 1 + width + 2);
+        for (label, facts) in [("for", &r.outcome.support), ("against", &r.outcome.refute)] {
+            for f in facts.iter() {
+                let fact = &run.model.facts[*f as usize];
+                let text = format!("{label:<8} {}", evidence_line(run.model, fact));
+                let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
+            }
+        }
+    }
+    if !run.results.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{} passed, {} failed", run.passed(), run.failed());
+    out
+}
+
+/// `eval`'s output: one claim's verdict and the evidence on each side.
+pub fn render_outcome(model: &crate::model::Model, claim: &str, outcome: &crate::eval::Outcome, style: Style) -> String {
+    let mut out = String::new();
+    let verdict = outcome.verdict();
+    let code = match verdict {
+        crate::Verdict::Supported => "32",
+        crate::Verdict::Refuted => "31",
+        crate::Verdict::Contested => "33",
+        crate::Verdict::Unknown => "2",
+    };
+    let _ = writeln!(out, "{}  {}", style.paint(code, &format!("{:<9}", verdict.name())), crate::syntax::lexer::fold_spaces(claim));
+    for (label, facts) in [("for", &outcome.support), ("against", &outcome.refute)] {
+        for f in facts {
+            let fact = &model.facts[*f as usize];
+            let _ = writeln!(out, "           {label:<8} {}", evidence_line(model, fact));
+        }
+    }
+    out
+}

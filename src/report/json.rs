@@ -1,0 +1,98 @@
+//! The JSON report: a stable, versioned schema (documented in
+//! docs/json-schema.md). Field order is fixed by these structs.
+
+use serde::Serialize;
+
+use super::{document_of, Run};
+use crate::model::{FactId, Model};
+use crate::syntax::ast::Expectation;
+
+/// Bumped on any change that could break a reader.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub assertions: Vec<AssertionJson>,
+    pub passed: usize,
+    pub failed: usize,
+}
+
+#[derive(Serialize)]
+pub struct AssertionJson {
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+    pub kind: &'static str,
+    pub claim: String,
+    pub as_of: Option<String>,
+    pub expected: Option<&'static str>,
+    pub verdict: &'static str,
+    pub passed: Option<bool>,
+    pub support: Vec<EvidenceJson>,
+    pub refute: Vec<EvidenceJson>,
+}
+
+#[derive(Serialize)]
+pub struct EvidenceJson {
+    pub source: String,
+    pub speaker: Option<String>,
+    pub document: String,
+    pub quote: Option<String>,
+    pub as_of: Option<String>,
+    pub fact: String,
+    pub fact_file: String,
+    pub fact_line: u32,
+}
+
+pub fn evidence(run: &Run, model: &Model, id: FactId) -> EvidenceJson {
+    let f = &model.facts[id as usize];
+    let s = &model.sources[f.source as usize];
+    let doc = document_of(model, f.source);
+    EvidenceJson {
+        source: s.id.clone(),
+        speaker: s.via.map(|_| s.name.clone().unwrap_or_else(|| s.id.clone())),
+        document: model.sources[doc as usize].id.clone(),
+        quote: f.quote.clone(),
+        as_of: f.as_of.as_ref().map(|a| a.text.clone()),
+        fact: f.text.clone(),
+        fact_file: run.files.get(f.loc.file).display.clone(),
+        fact_line: f.line,
+    }
+}
+
+pub fn render(run: &Run) -> String {
+    let assertions = run
+        .results
+        .iter()
+        .map(|r| {
+            let a = &run.model.assertions[r.assertion];
+            let (kind, expected) = match a.expectation {
+                Expectation::Verdict(v) => ("expect", Some(v.name())),
+                Expectation::Check => ("check", None),
+            };
+            AssertionJson {
+                file: run.files.get(a.file).display.clone(),
+                line: a.line,
+                col: a.col,
+                kind,
+                claim: a.text.clone(),
+                as_of: a.as_of.as_ref().map(|v| v.text.clone()),
+                expected,
+                verdict: r.outcome.verdict().name(),
+                passed: r.passed,
+                support: r.outcome.support.iter().map(|f| evidence(run, run.model, *f)).collect(),
+                refute: r.outcome.refute.iter().map(|f| evidence(run, run.model, *f)).collect(),
+            }
+        })
+        .collect();
+    let report = Report {
+        version: SCHEMA_VERSION,
+        assertions,
+        passed: run.passed(),
+        failed: run.failed(),
+    };
+    let mut s = serde_json::to_string_pretty(&report).expect("reports serialize");
+    s.push('\n');
+    s
+}

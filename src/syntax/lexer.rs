@@ -1,0 +1,242 @@
+//! The claim lexer: turns the text of a claim (or an entity name, a value
+//! phrase) into tokens with byte spans. Built from nom recognizers. It knows
+//! nothing of templates or entities: words are just words.
+
+use nom::{
+    branch::alt,
+    bytes::complete::{tag, take_while1},
+    character::complete::{char, multispace0, satisfy},
+    combinator::recognize,
+    multi::many0,
+    sequence::{delimited, pair},
+    IResult,
+};
+
+use crate::diag::{ErrorKind, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A word: letters, digits and any punctuation not listed below.
+    Word,
+    /// A double-quoted string; `norm` holds its lower-cased content.
+    Text,
+    /// `{name}` — a definition's slot, used inside a definition's body.
+    Placeholder,
+    Comma,
+    Colon,
+    LParen,
+    RParen,
+    Pipe,
+    Equals,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    /// The token as written (for a string: its content, unescaped; for a
+    /// placeholder: the slot name).
+    pub text: String,
+    /// Lower-cased `text`: what matching compares.
+    pub norm: String,
+    pub span: Span,
+}
+
+impl Token {
+    pub fn is_word(&self, w: &str) -> bool {
+        self.kind == TokenKind::Word && self.norm == w
+    }
+}
+
+const PUNCT: &str = "(),:|=\"{}";
+
+fn is_word_char(c: char) -> bool {
+    !c.is_whitespace() && !PUNCT.contains(c)
+}
+
+/// A word; a comma between digits (`14,000`) stays inside it.
+fn word(i: &str) -> IResult<&str, &str> {
+    recognize(pair(
+        take_while1(is_word_char),
+        many0(pair(
+            pair(
+                char(','),
+                satisfy(|c| c.is_ascii_digit()),
+            ),
+            nom::bytes::complete::take_while(is_word_char),
+        )),
+    ))(i)
+}
+
+fn placeholder(i: &str) -> IResult<&str, &str> {
+    delimited(
+        char('{'),
+        take_while1(|c: char| c.is_alphanumeric() || c == '_' || c == '-'),
+        char('}'),
+    )(i)
+}
+
+fn punct(i: &str) -> IResult<&str, (TokenKind, &str)> {
+    alt((
+        nom::combinator::map(tag(","), |s| (TokenKind::Comma, s)),
+        nom::combinator::map(tag(":"), |s| (TokenKind::Colon, s)),
+        nom::combinator::map(tag("("), |s| (TokenKind::LParen, s)),
+        nom::combinator::map(tag(")"), |s| (TokenKind::RParen, s)),
+        nom::combinator::map(tag("|"), |s| (TokenKind::Pipe, s)),
+        nom::combinator::map(tag("="), |s| (TokenKind::Equals, s)),
+    ))(i)
+}
+
+/// Reads a double-quoted string starting at `i` (which begins with `"`).
+/// Returns the rest and the unescaped content, or `None` if unterminated.
+fn string(i: &str) -> Option<(&str, String)> {
+    let body = i.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = body.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => return Some((&body[at + 1..], out)),
+            '\\' => match chars.next() {
+                Some((_, e)) => out.push(e),
+                None => return None,
+            },
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// Tokenizes `text`, whose first byte sits at `base` in its file.
+pub fn lex(text: &str, base: usize) -> Result<Vec<Token>, (Span, ErrorKind)> {
+    let mut tokens = Vec::new();
+    let mut rest = text;
+    loop {
+        let (r, _) = multispace0::<&str, ()>(rest).expect("multispace0 cannot fail");
+        rest = r;
+        if rest.is_empty() {
+            return Ok(tokens);
+        }
+        let at = base + (text.len() - rest.len());
+        if rest.starts_with('"') {
+            let Some((r, content)) = string(rest) else {
+                return Err((Span::new(at, at + 1), ErrorKind::UnterminatedString));
+            };
+            let end = base + (text.len() - r.len());
+            tokens.push(Token {
+                kind: TokenKind::Text,
+                norm: fold_spaces(&content.to_lowercase()),
+                text: content,
+                span: Span::new(at, end),
+            });
+            rest = r;
+            continue;
+        }
+        if let Ok((r, name)) = placeholder(rest) {
+            tokens.push(Token {
+                kind: TokenKind::Placeholder,
+                text: name.to_string(),
+                norm: name.to_lowercase(),
+                span: Span::new(at, at + name.len() + 2),
+            });
+            rest = r;
+            continue;
+        }
+        if let Ok((r, (kind, s))) = punct(rest) {
+            tokens.push(Token {
+                kind,
+                text: s.to_string(),
+                norm: s.to_string(),
+                span: Span::new(at, at + s.len()),
+            });
+            rest = r;
+            continue;
+        }
+        if let Ok((r, w)) = word(rest) {
+            tokens.push(Token {
+                kind: TokenKind::Word,
+                text: w.to_string(),
+                norm: w.to_lowercase(),
+                span: Span::new(at, at + w.len()),
+            });
+            rest = r;
+            continue;
+        }
+        // A lone `{` or `}` that is not a well-formed placeholder.
+        let c = rest.chars().next().unwrap_or(' ');
+        return Err((
+            Span::new(at, at + c.len_utf8()),
+            ErrorKind::Syntax {
+                expected: "a word, a quoted string or a slot `{name}`".into(),
+                found: format!("`{c}`"),
+            },
+        ));
+    }
+}
+
+/// Collapses runs of whitespace to one space and trims.
+pub fn fold_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Lower-cased words of a name (`North  Korea` → `["north", "korea"]`), as the
+/// lexer would split them; `None` if the name holds anything but words.
+pub fn name_words(name: &str) -> Option<Vec<String>> {
+    let toks = lex(name, 0).ok()?;
+    if toks.is_empty() || toks.iter().any(|t| t.kind != TokenKind::Word) {
+        return None;
+    }
+    Some(toks.into_iter().map(|t| t.norm).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(s: &str) -> Vec<(TokenKind, String)> {
+        lex(s, 0)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.kind, t.text))
+            .collect()
+    }
+
+    #[test]
+    fn numbers_keep_their_commas_but_lists_split() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("sent 14,000 troops"),
+            vec![(Word, "sent".into()), (Word, "14,000".into()), (Word, "troops".into())]
+        );
+        assert_eq!(
+            kinds("every x, y in axis:"),
+            vec![
+                (Word, "every".into()),
+                (Word, "x".into()),
+                (Comma, ",".into()),
+                (Word, "y".into()),
+                (Word, "in".into()),
+                (Word, "axis".into()),
+                (Colon, ":".into()),
+            ]
+        );
+        assert_eq!(
+            kinds("June 23, 2025"),
+            vec![(Word, "June".into()), (Word, "23".into()), (Comma, ",".into()), (Word, "2025".into())]
+        );
+    }
+
+    #[test]
+    fn strings_and_placeholders() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds(r#"{who} called the strikes "a \"crime\"""#),
+            vec![
+                (Placeholder, "who".into()),
+                (Word, "called".into()),
+                (Word, "the".into()),
+                (Word, "strikes".into()),
+                (Text, "a \"crime\"".into()),
+            ]
+        );
+        assert!(matches!(lex("say \"oops", 0), Err((_, ErrorKind::UnterminatedString))));
+    }
+}
