@@ -219,7 +219,7 @@ impl fmt::Display for ErrorKind {
             ),
             Ambiguous { phrase, first, second } => write!(
                 f,
-                "`{phrase}` is ambiguous: it matches both `{first}` and `{second}` with the same length"
+                "`{phrase}` is ambiguous: it matches both `{first} and `{second} with the same length"
             ),
             DefinitionCycle { cycle } => write!(
                 f,
@@ -313,44 +313,57 @@ pub fn render(d: &Diagnostic, path: &str, text: &str) -> String {
     out
 }
 
-/// Levenshtein distance over characters, case-insensitive.
+/// Edit distance over characters, case-insensitive, counting a swap of two
+/// neighbouring characters as one edit (optimal string alignment).
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_lowercase().chars().collect();
     let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
     for i in 1..=a.len() {
-        cur[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
         }
-        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    d[a.len()][b.len()]
 }
 
-/// The known names nearest to `wrong` (at most three), closest first; only
-/// names close enough to be a plausible typo are offered.
+/// The known names nearest to `wrong`: those at the smallest edit distance
+/// (at most three), if that distance is small enough to be a plausible typo;
+/// else names that `wrong` is a prefix of, or that are a prefix of it.
 pub fn nearest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let wrong_l = wrong.to_lowercase();
     let limit = (wrong_l.chars().count() / 3).max(2);
-    let mut scored: Vec<(usize, String)> = known
-        .into_iter()
-        .filter_map(|k| {
-            let kl = k.to_lowercase();
-            let d = edit_distance(&wrong_l, &kl);
-            let prefix = kl.starts_with(&wrong_l) || wrong_l.starts_with(&kl);
-            if d <= limit || (prefix && kl.len().min(wrong_l.len()) >= 3) {
-                Some((d, k.to_string()))
-            } else {
-                None
-            }
-        })
-        .collect();
-    scored.sort();
-    scored.dedup_by(|a, b| a.1.eq_ignore_ascii_case(&b.1));
-    scored.into_iter().take(3).map(|(_, k)| k).collect()
+    let mut close: Vec<(usize, String)> = Vec::new();
+    let mut prefixed: Vec<String> = Vec::new();
+    for k in known {
+        let kl = k.to_lowercase();
+        let d = edit_distance(&wrong_l, &kl);
+        if d <= limit {
+            close.push((d, k.to_string()));
+        } else if (kl.starts_with(&wrong_l) || wrong_l.starts_with(&kl)) && kl.len().min(wrong_l.len()) >= 3 {
+            prefixed.push(k.to_string());
+        }
+    }
+    close.sort();
+    close.dedup_by(|a, b| a.1.eq_ignore_ascii_case(&b.1));
+    if let Some(best) = close.first().map(|c| c.0) {
+        return close.into_iter().filter(|c| c.0 == best).take(3).map(|c| c.1).collect();
+    }
+    prefixed.sort();
+    prefixed.dedup();
+    prefixed.truncate(3);
+    prefixed
 }
 
 #[cfg(test)]

@@ -192,6 +192,20 @@ impl<'t> Locator<'t> {
                 }
             }
         }
+        // A flow mapping (`{a: x, b: y}`): the key after `{` or `,`.
+        for i in from..to.min(self.lines.len()) {
+            let c = self.content(i);
+            let mut search = 0;
+            while let Some(p) = c[search..].find(key) {
+                let p = search + p;
+                let before = c[..p].trim_end().chars().last();
+                let after = c[p + key.len()..].trim_start();
+                if matches!(before, Some('{' | ',')) && after.starts_with(':') {
+                    return Some(self.lines[i].body_at + p);
+                }
+                search = p + key.len();
+            }
+        }
         None
     }
 }

@@ -31,9 +31,6 @@ pub fn closest(text: &str, quote: &str) -> Option<String> {
     let words: Vec<&str> = text.split(' ').collect();
     let q: Vec<&str> = quote.split(' ').collect();
     let n = q.len().max(1);
-    if words.len() < 1 {
-        return None;
-    }
     let strip = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
     let qset: std::collections::HashSet<String> = q.iter().map(|w| strip(w)).collect();
     let mut best = (0usize, 0usize);
@@ -64,6 +61,6 @@ mod tests {
     #[test]
     fn closest_passage() {
         let t = fold("Russia and China did not rush to help Iran when it mattered.");
-        assert_eq!(closest(&t, &fold("China did not rush to aid Iran")).as_deref(), Some("china did not rush to help iran when"));
+        assert_eq!(closest(&t, &fold("China did not rush to aid Iran")).as_deref(), Some("china did not rush to help iran"));
     }
 }

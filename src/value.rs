@@ -385,12 +385,14 @@ pub fn date_words(w: &[&str]) -> Option<Interval> {
             let (a, b) = date(rest)?;
             Interval::closed(a, b)
         }
+        // Dates are whole days, so open bounds become the neighbouring day:
+        // `before D` and `after D` then share no day with D, nor with each other.
         ["before", rest @ ..] => Interval {
             lo: Bound::Infinite,
-            hi: Bound::Open(date(rest)?.0),
+            hi: Bound::Closed(date(rest)?.0 - 1),
         },
         ["after", rest @ ..] => Interval {
-            lo: Bound::Open(date(rest)?.1),
+            lo: Bound::Closed(date(rest)?.1 + 1),
             hi: Bound::Infinite,
         },
         ["since", rest @ ..] => Interval {
@@ -487,8 +489,10 @@ mod tests {
         assert_eq!(day("June 2025"), Interval::closed(d(2025, 6, 1), d(2025, 6, 30)));
         assert_eq!(day("in 2025-02"), Interval::closed(d(2025, 2, 1), d(2025, 2, 28)));
         assert_eq!(day("2024"), Interval::closed(d(2024, 1, 1), d(2024, 12, 31)));
-        assert_eq!(day("before June 2025").hi, Bound::Open(d(2025, 6, 1)));
-        assert_eq!(day("after June 2025").lo, Bound::Open(d(2025, 6, 30)));
+        assert_eq!(day("before June 2025").hi, Bound::Closed(d(2025, 5, 31)));
+        assert_eq!(day("after June 2025").lo, Bound::Closed(d(2025, 7, 1)));
+        // Whole days: nothing is both before 2024 and after 2023.
+        assert!(day("before 2024").disjoint(&day("after 2023")));
         assert_eq!(day("since June 2025").lo, Bound::Closed(d(2025, 6, 1)));
         assert_eq!(
             day("between March 2023 and June 2025"),

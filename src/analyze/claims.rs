@@ -668,6 +668,15 @@ impl<'a> Reader<'a> {
         best
     }
 
+    /// `{a} sold arms to {b}` (relation `arms`), for messages.
+    fn describe(&self, target: Target, i: usize) -> String {
+        let text = &self.lex.template(target, i).0.text;
+        match target {
+            Target::Relation(r) => format!("{text}` (relation `{}`)", self.lex.relations[r as usize].name),
+            Target::Definition(_) => format!("{text}` (a definition)"),
+        }
+    }
+
     /// Reads the atom at `pos`, if a template matches there.
     fn atom(&mut self, pos: usize) -> R<Option<(Claim, usize)>> {
         let found = self.matches(pos, false);
@@ -680,8 +689,8 @@ impl<'a> Reader<'a> {
             .iter()
             .find(|(t, _, m2)| t != target || m2.args != m.args)
         {
-            let first = self.lex.template(*target, longest[0].1).0.text.clone();
-            let second = self.lex.template(*t2, *i2).0.text.clone();
+            let first = self.describe(*target, longest[0].1);
+            let second = self.describe(*t2, *i2);
             self.error(
                 self.span_of(pos, end),
                 ErrorKind::Ambiguous { phrase: self.text_of(pos, end), first, second },
@@ -857,6 +866,26 @@ pub fn read_fact_sentence(reader: &mut Reader) -> R<(Atom, bool)> {
     }
     if !reader.errors.is_empty() {
         return Err(());
+    }
+    // A definition's template: say so, rather than "nothing matches".
+    let defs = reader.lex.templates(true);
+    for (target, i) in defs {
+        let Target::Definition(_) = target else { continue };
+        let (tpl, slots) = reader.lex.template(target, i);
+        let mut out = Vec::new();
+        let mut cur = Partial { end: from, args: vec![None; slots.len()], problems: Vec::new(), spans: Vec::new() };
+        let mut budget = MATCH_BUDGET;
+        reader.dfs(&tpl.parts, slots, 0, from, &mut cur, false, &mut out, &mut budget);
+        if !out.is_empty() {
+            let text = tpl.text.clone();
+            reader.error(
+                reader.span_of(from, toks.len()),
+                ErrorKind::BadFact {
+                    message: format!("a fact states a relation, but `{text}` is a definition: state the relations it is defined by"),
+                },
+            );
+            return Err(());
+        }
     }
     reader.explain_failure(from);
     Err(())

@@ -1,0 +1,114 @@
+//! The command line as a user meets it: the bundled example, exit codes,
+//! colour, `eval`, and errors that point into the claim.
+
+use crate::{root, workspace, Test};
+
+const RULES: &str = "relation troops functional: {from:country} sent {n:number} troops to {to:country}\n  | {from:country} sent troops to {to:country}\nentity Russia (country)\nentity North Korea (country) aka DPRK\nentity Iran (country)\n";
+const FACTS: &str = "sources:\n  - id: report\n    publisher: Example Daily\n    date: 2025-06-27\nfacts:\n  - says: North Korea sent more than 14000 troops to Russia\n    source: report\n    quote: more than 14,000 troops\n    as_of: June 2025\n";
+
+#[test]
+fn the_bundled_example_passes() {
+    let out = Test::new(root()).arg("check").expect_code(0);
+    assert!(out.stdout.ends_with(" passed, 0 failed\n"), "{}", out.stdout);
+    assert!(out.stderr.is_empty());
+    insta::assert_snapshot!("axis_report", out.stdout);
+}
+
+#[test]
+fn the_example_is_the_same_bytes_whatever_the_path_order() {
+    let a = Test::new(root()).args(&["check", "rules", "fixtures"]).run();
+    let b = Test::new(root()).args(&["check", "fixtures", "rules/axis.claims"]).run();
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn an_unmet_expectation_exits_1_and_check_lines_never_count() {
+    let ws = workspace(&[
+        ("rules.claims", &format!("{RULES}assert: Iran sent troops to Russia\ncheck: Iran sent troops to Russia\nassert: DPRK sent troops to Russia\n")),
+        ("facts.yaml", FACTS),
+    ]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(1);
+    assert!(out.stdout.contains("FAIL  6  unknown    Iran sent troops to Russia    expected supported"), "{}", out.stdout);
+    assert!(out.stdout.contains("check 7  unknown"), "{}", out.stdout);
+    assert!(out.stdout.ends_with("1 passed, 1 failed\n"), "{}", out.stdout);
+}
+
+#[test]
+fn evidence_shows_source_as_of_and_quote() {
+    let ws = workspace(&[("rules.claims", &format!("{RULES}assert: North Korea sent more than 10000 troops to Russia\n")), ("facts.yaml", FACTS)]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(0);
+    assert!(
+        out.stdout.contains("for      report (Example Daily, 2025-06-27), as of June 2025: \"more than 14,000 troops\""),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn no_colour_when_not_a_terminal_or_with_no_color() {
+    let out = Test::new(root()).arg("check").env("NO_COLOR", "1").expect_code(0);
+    assert!(!out.stdout.contains('\x1b'));
+    let out = Test::new(root()).arg("check").expect_code(0);
+    assert!(!out.stdout.contains('\x1b'), "stdout is a pipe here");
+}
+
+#[test]
+fn a_missing_path_is_a_load_error() {
+    let out = Test::new(root()).args(&["check", "no/such/place"]).expect_code(2);
+    assert!(out.stderr.contains("no such file or folder `no/such/place`"), "{}", out.stderr);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    Test::new(root()).args(&["check", "--format", "yaml"]).expect_code(2);
+    Test::new(root()).arg("frobnicate").expect_code(2);
+}
+
+#[test]
+fn eval_prints_verdict_and_evidence() {
+    let ws = workspace(&[("rules.claims", RULES), ("facts.yaml", FACTS)]);
+    let out = Test::new(ws.path()).args(&["eval", "DPRK sent more than 10 thousand troops to Russia", "."]).expect_code(0);
+    assert!(out.stdout.starts_with("supported  DPRK sent more than 10 thousand troops to Russia\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("for      report"), "{}", out.stdout);
+    let out = Test::new(ws.path()).args(&["eval", "not Iran sent troops to Russia", "."]).expect_code(0);
+    assert!(out.stdout.starts_with("unknown"), "{}", out.stdout);
+    let out = Test::new(ws.path())
+        .args(&["eval", "North Korea sent more than 14000 troops to Russia as of 2024", "."])
+        .expect_code(0);
+    assert!(out.stdout.starts_with("unknown"), "as of 2024 leaves the June 2025 fact out: {}", out.stdout);
+}
+
+#[test]
+fn eval_errors_point_into_the_claim() {
+    let ws = workspace(&[("rules.claims", RULES), ("facts.yaml", FACTS)]);
+    let out = Test::new(ws.path()).args(&["eval", "Nroth Korea sent troops to Russia", "."]).expect_code(2);
+    assert!(out.stderr.contains("unknown entity `Nroth Korea`; did you mean `North Korea`?"), "{}", out.stderr);
+    assert!(out.stderr.contains("--> <claim>:1:1"), "{}", out.stderr);
+    insta::assert_snapshot!("eval_unknown_entity", out.stderr);
+}
+
+// Regression: a claim nested thousands of levels deep must be an error, not a
+// stack overflow.
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let claim = format!("{}Iran sent troops to Russia{}", "(".repeat(5000), ")".repeat(5000));
+    let ws = workspace(&[("rules.claims", &format!("{RULES}assert: {claim}\n")), ("facts.yaml", FACTS)]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
+    assert!(out.stderr.contains("nested too deeply"), "{}", out.stderr);
+    let nots = format!("{}Iran sent troops to Russia", "not ".repeat(5000));
+    let out = Test::new(ws.path()).args(&["eval", &nots, "."]).expect_code(2);
+    assert!(out.stderr.contains("nested too deeply"), "{}", out.stderr);
+}
+
+#[test]
+fn every_error_of_a_run_is_reported() {
+    let ws = workspace(&[
+        ("rules.claims", &format!("{RULES}assert: Iran sent troops to Rusia\nexpect supportd: Iran sent troops to Russia\n")),
+        ("facts.yaml", "sources:\n  - id: report\nfacts:\n  - says: Iran sent troops to Russia\n    source: reprot\n"),
+    ]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
+    assert!(out.stderr.contains("did you mean `Russia`?"), "{}", out.stderr);
+    assert!(out.stderr.contains("did you mean `supported`?"), "{}", out.stderr);
+    assert!(out.stderr.contains("unknown source `reprot`; did you mean `report`?"), "{}", out.stderr);
+    assert!(out.stderr.contains("(3 errors)"), "{}", out.stderr);
+}
