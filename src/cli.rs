@@ -13,7 +13,11 @@ use crate::load::{FileKind, Files};
 use crate::report::{self, human::Style, Run};
 
 #[derive(Parser, Debug)]
-#[command(name = "claimcheck", version, about = "Check claims against facts extracted from sources")]
+#[command(
+    name = "claimcheck",
+    version,
+    about = "Check claims against facts extracted from sources"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -67,15 +71,33 @@ pub fn run(args: Vec<String>) -> i32 {
     };
     let mut stdout = std::io::stdout().lock();
     let code = match cli.command {
-        Command::Check { paths, format, allow_outside_paths } => {
-            let ws = match crate::load_workspace(&paths, &Options { allow_outside_paths }) {
+        Command::Check {
+            paths,
+            format,
+            allow_outside_paths,
+        } => {
+            let ws = match crate::load_workspace(
+                &paths,
+                &Options {
+                    allow_outside_paths,
+                },
+            ) {
                 Ok(ws) => ws,
                 Err(f) => return load_failed(&f),
             };
             let results = check(&ws.model);
-            let run = Run { files: &ws.files, model: &ws.model, results: &results };
+            let run = Run {
+                files: &ws.files,
+                model: &ws.model,
+                results: &results,
+            };
             let text = match format {
-                Format::Human => report::human::render(&run, Style { color: color(std::io::stdout().is_terminal()) }),
+                Format::Human => report::human::render(
+                    &run,
+                    Style {
+                        color: color(std::io::stdout().is_terminal()),
+                    },
+                ),
                 Format::Json => report::json::render(&run),
             };
             let _ = stdout.write_all(text.as_bytes());
@@ -85,8 +107,17 @@ pub fn run(args: Vec<String>) -> i32 {
                 EXIT_OK
             }
         }
-        Command::Eval { claim, paths, allow_outside_paths } => {
-            let ws = match crate::load_workspace(&paths, &Options { allow_outside_paths }) {
+        Command::Eval {
+            claim,
+            paths,
+            allow_outside_paths,
+        } => {
+            let ws = match crate::load_workspace(
+                &paths,
+                &Options {
+                    allow_outside_paths,
+                },
+            ) {
                 Ok(ws) => ws,
                 Err(f) => return load_failed(&f),
             };
@@ -100,8 +131,14 @@ pub fn run(args: Vec<String>) -> i32 {
                 }
             };
             let outcome = Evaluator::new(&ws.model, as_of.map(|v| v.interval)).eval(&c);
-            let style = Style { color: color(std::io::stdout().is_terminal()) };
-            let _ = write!(stdout, "{}", report::human::render_outcome(&ws.model, &claim, &outcome, style));
+            let style = Style {
+                color: color(std::io::stdout().is_terminal()),
+            };
+            let _ = write!(
+                stdout,
+                "{}",
+                report::human::render_outcome(&ws.model, &claim, &outcome, style)
+            );
             EXIT_OK
         }
     };
@@ -113,6 +150,10 @@ fn load_failed(f: &crate::LoadFailure) -> i32 {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{}", f.render());
     let n = f.errors.len();
-    let _ = writeln!(err, "claimcheck: the workspace could not be loaded ({n} error{})", if n == 1 { "" } else { "s" });
+    let _ = writeln!(
+        err,
+        "claimcheck: the workspace could not be loaded ({n} error{})",
+        if n == 1 { "" } else { "s" }
+    );
     EXIT_LOAD
 }

@@ -61,47 +61,155 @@ impl Diagnostic {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     // Files.
-    Io { message: String },
-    FileTooLarge { limit: u64 },
-    NoInput { path: String },
-    PathOutsideWorkspace { path: String },
+    Io {
+        message: String,
+    },
+    FileTooLarge {
+        limit: u64,
+    },
+    NoInput {
+        path: String,
+    },
+    PathOutsideWorkspace {
+        path: String,
+    },
     // Rule-file syntax.
-    Syntax { expected: String, found: String },
-    UnknownStatement { found: String, suggestions: Vec<String> },
-    UnknownVerdict { found: String, suggestions: Vec<String> },
+    Syntax {
+        expected: String,
+        found: String,
+    },
+    UnknownStatement {
+        found: String,
+        suggestions: Vec<String>,
+    },
+    UnknownVerdict {
+        found: String,
+        suggestions: Vec<String>,
+    },
     UnterminatedString,
-    BadTemplate { message: String },
-    TooDeep { limit: usize },
+    BadTemplate {
+        message: String,
+    },
+    TooDeep {
+        limit: usize,
+    },
     // Names.
-    UnknownEntity { name: String, suggestions: Vec<String>, group: bool },
-    UnknownRelation { phrase: String, suggestions: Vec<String> },
-    UnknownRelationName { name: String, suggestions: Vec<String> },
-    UnknownKind { kind: String, suggestions: Vec<String> },
-    UnknownGroup { name: String, suggestions: Vec<String> },
-    UnknownSource { id: String, suggestions: Vec<String> },
-    UnknownSlot { relation: String, slot: String, suggestions: Vec<String> },
-    UnknownParam { name: String, suggestions: Vec<String> },
-    UnknownKey { key: String, context: &'static str, suggestions: Vec<String> },
-    WrongKind { entity: String, kind: String, slot: String, wants: String },
-    VarWrongKind { var: String, group: String, member: String, kind: String, slot: String, wants: String },
-    GroupInSlot { name: String },
-    Duplicate { what: &'static str, name: String },
-    AliasClash { alias: String, first: String, second: String },
-    Ambiguous { phrase: String, first: String, second: String },
-    DefinitionCycle { cycle: Vec<String> },
-    DefinitionTooDeep { name: String, limit: usize },
-    TooManyBindings { count: u128, limit: u128 },
-    BadVariable { name: String, reason: String },
-    AsOfNotAllowed { context: &'static str },
-    TrailingInput { found: String },
+    UnknownEntity {
+        name: String,
+        suggestions: Vec<String>,
+        group: bool,
+    },
+    UnknownRelation {
+        phrase: String,
+        suggestions: Vec<String>,
+    },
+    UnknownRelationName {
+        name: String,
+        suggestions: Vec<String>,
+    },
+    UnknownKind {
+        kind: String,
+        suggestions: Vec<String>,
+    },
+    UnknownGroup {
+        name: String,
+        suggestions: Vec<String>,
+    },
+    UnknownSource {
+        id: String,
+        suggestions: Vec<String>,
+    },
+    UnknownSlot {
+        relation: String,
+        slot: String,
+        suggestions: Vec<String>,
+    },
+    UnknownParam {
+        name: String,
+        suggestions: Vec<String>,
+    },
+    UnknownKey {
+        key: String,
+        context: &'static str,
+        suggestions: Vec<String>,
+    },
+    WrongKind {
+        entity: String,
+        kind: String,
+        slot: String,
+        wants: String,
+    },
+    VarWrongKind {
+        var: String,
+        group: String,
+        member: String,
+        kind: String,
+        slot: String,
+        wants: String,
+    },
+    GroupInSlot {
+        name: String,
+    },
+    Duplicate {
+        what: &'static str,
+        name: String,
+    },
+    AliasClash {
+        alias: String,
+        first: String,
+        second: String,
+    },
+    Ambiguous {
+        phrase: String,
+        first: String,
+        second: String,
+    },
+    DefinitionCycle {
+        cycle: Vec<String>,
+    },
+    DefinitionTooDeep {
+        name: String,
+        limit: usize,
+    },
+    TooManyBindings {
+        count: u128,
+        limit: u128,
+    },
+    BadVariable {
+        name: String,
+        reason: String,
+    },
+    AsOfNotAllowed {
+        context: &'static str,
+    },
+    TrailingInput {
+        found: String,
+    },
     // Values.
-    BadValue { text: String, wants: &'static str },
+    BadValue {
+        text: String,
+        wants: &'static str,
+    },
     // Fact files.
-    Yaml { message: String },
-    Json { message: String },
-    BadFact { message: String },
-    MissingField { field: &'static str, context: &'static str },
-    QuoteNotFound { quote: String, source: String, document: String, closest: Option<String> },
+    Yaml {
+        message: String,
+    },
+    Json {
+        message: String,
+    },
+    BadFact {
+        message: String,
+    },
+    MissingField {
+        field: &'static str,
+        context: &'static str,
+    },
+    QuoteNotFound {
+        quote: String,
+        source: String,
+        document: String,
+        closest: Option<String>,
+    },
 }
 
 fn did_you_mean(f: &mut fmt::Formatter<'_>, suggestions: &[String]) -> fmt::Result {
@@ -309,7 +417,11 @@ pub fn render(d: &Diagnostic, path: &str, text: &str) -> String {
         .map(|c| if c == '\t' { 4 } else { 1 })
         .sum::<usize>()
         .max(1);
-    out.push_str(&format!("{pad} |\n{gutter} | {shown}\n{pad} | {}{}\n", " ".repeat(lead), "^".repeat(width)));
+    out.push_str(&format!(
+        "{pad} |\n{gutter} | {shown}\n{pad} | {}{}\n",
+        " ".repeat(lead),
+        "^".repeat(width)
+    ));
     out
 }
 
@@ -322,13 +434,15 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -351,14 +465,21 @@ pub fn nearest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Vec
         let d = edit_distance(&wrong_l, &kl);
         if d <= limit {
             close.push((d, k.to_string()));
-        } else if (kl.starts_with(&wrong_l) || wrong_l.starts_with(&kl)) && kl.len().min(wrong_l.len()) >= 3 {
+        } else if (kl.starts_with(&wrong_l) || wrong_l.starts_with(&kl))
+            && kl.len().min(wrong_l.len()) >= 3
+        {
             prefixed.push(k.to_string());
         }
     }
     close.sort();
     close.dedup_by(|a, b| a.1.eq_ignore_ascii_case(&b.1));
     if let Some(best) = close.first().map(|c| c.0) {
-        return close.into_iter().filter(|c| c.0 == best).take(3).map(|c| c.1).collect();
+        return close
+            .into_iter()
+            .filter(|c| c.0 == best)
+            .take(3)
+            .map(|c| c.1)
+            .collect();
     }
     prefixed.sort();
     prefixed.dedup();

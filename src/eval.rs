@@ -16,6 +16,18 @@ pub struct Outcome {
     pub refute: Vec<FactId>,
 }
 
+impl std::ops::Not for Outcome {
+    type Output = Outcome;
+    /// `not A`: the bits swap, and so do the facts behind them.
+    fn not(self) -> Outcome {
+        Outcome {
+            bits: !self.bits,
+            support: self.refute,
+            refute: self.support,
+        }
+    }
+}
+
 impl Outcome {
     pub fn verdict(&self) -> Verdict {
         Verdict::from_bits(self.bits)
@@ -29,14 +41,6 @@ impl Outcome {
         }
     }
 
-    pub fn not(self) -> Outcome {
-        Outcome {
-            bits: self.bits.not(),
-            support: self.refute,
-            refute: self.support,
-        }
-    }
-
     pub fn and(self, o: Outcome) -> Outcome {
         let bits = self.bits.and(o.bits);
         let support = if bits.told_true {
@@ -45,24 +49,48 @@ impl Outcome {
             Vec::new()
         };
         let refute = union(
-            if self.bits.told_false { self.refute } else { Vec::new() },
-            if o.bits.told_false { o.refute } else { Vec::new() },
+            if self.bits.told_false {
+                self.refute
+            } else {
+                Vec::new()
+            },
+            if o.bits.told_false {
+                o.refute
+            } else {
+                Vec::new()
+            },
         );
-        Outcome { bits, support, refute }
+        Outcome {
+            bits,
+            support,
+            refute,
+        }
     }
 
     pub fn or(self, o: Outcome) -> Outcome {
         let bits = self.bits.or(o.bits);
         let support = union(
-            if self.bits.told_true { self.support } else { Vec::new() },
-            if o.bits.told_true { o.support } else { Vec::new() },
+            if self.bits.told_true {
+                self.support
+            } else {
+                Vec::new()
+            },
+            if o.bits.told_true {
+                o.support
+            } else {
+                Vec::new()
+            },
         );
         let refute = if bits.told_false {
             union(self.refute, o.refute)
         } else {
             Vec::new()
         };
-        Outcome { bits, support, refute }
+        Outcome {
+            bits,
+            support,
+            refute,
+        }
     }
 }
 
@@ -126,7 +154,13 @@ impl<'m> Evaluator<'m> {
     }
 
     /// The key and value intervals of a relation atom, variables bound.
-    pub fn key_of(&self, rel: RelId, args: &[Arg], env: &[EntityId], params: &[KeyArg]) -> (Key, Vec<Interval>) {
+    pub fn key_of(
+        &self,
+        rel: RelId,
+        args: &[Arg],
+        env: &[EntityId],
+        params: &[KeyArg],
+    ) -> (Key, Vec<Interval>) {
         let mut key_args = Vec::new();
         let mut values = Vec::new();
         for a in args {
@@ -155,16 +189,30 @@ impl<'m> Evaluator<'m> {
                 Bearing::FilteredOut
             } else {
                 let (tuple, negated) = self.model.tuple(*row);
-                let stated = |i: usize| tuple.values[i].as_ref().map_or(Interval::ALL, |v| v.interval);
+                let stated = |i: usize| {
+                    tuple.values[i]
+                        .as_ref()
+                        .map_or(Interval::ALL, |v| v.interval)
+                };
                 if negated {
-                    if claim.iter().enumerate().all(|(i, c)| c.subset_of(&stated(i))) {
+                    if claim
+                        .iter()
+                        .enumerate()
+                        .all(|(i, c)| c.subset_of(&stated(i)))
+                    {
                         Bearing::Refutes
                     } else {
                         Bearing::Silent
                     }
-                } else if claim.iter().enumerate().all(|(i, c)| stated(i).subset_of(c)) {
+                } else if claim
+                    .iter()
+                    .enumerate()
+                    .all(|(i, c)| stated(i).subset_of(c))
+                {
                     Bearing::Supports
-                } else if rel.functional && claim.iter().enumerate().any(|(i, c)| stated(i).disjoint(c)) {
+                } else if rel.functional
+                    && claim.iter().enumerate().any(|(i, c)| stated(i).disjoint(c))
+                {
                     Bearing::Refutes
                 } else {
                     Bearing::Silent
@@ -177,9 +225,20 @@ impl<'m> Evaluator<'m> {
                 bearing,
             });
         }
-        for &fid in self.model.closed_worlds.get(&key.relation).map(Vec::as_slice).unwrap_or(&[]) {
+        for &fid in self
+            .model
+            .closed_worlds
+            .get(&key.relation)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
             let fact = &self.model.facts[fid as usize];
-            let FactBody::Only { members, listed_keys, .. } = &fact.body else {
+            let FactBody::Only {
+                members,
+                listed_keys,
+                ..
+            } = &fact.body
+            else {
                 continue;
             };
             let inside = key.args.iter().all(|a| match a {
@@ -245,7 +304,7 @@ impl<'m> Evaluator<'m> {
                     }
                 }
             },
-            Claim::Not(c) => self.go(c, env, params).not(),
+            Claim::Not(c) => !self.go(c, env, params),
             Claim::And(a, b) => self.go(a, env, params).and(self.go(b, env, params)),
             Claim::Or(a, b) => self.go(a, env, params).or(self.go(b, env, params)),
             Claim::Quant {
@@ -265,7 +324,7 @@ impl<'m> Evaluator<'m> {
                     acc = if every { prev.and(o) } else { prev.or(o) };
                 });
                 if *quantifier == Quantifier::No {
-                    acc.not()
+                    !acc
                 } else {
                     acc
                 }
@@ -274,7 +333,14 @@ impl<'m> Evaluator<'m> {
     }
 
     /// Calls `f` with each binding of `k` distinct members pushed on `env`.
-    pub fn bindings(&self, members: &[EntityId], k: usize, env: &mut Vec<EntityId>, base: usize, f: &mut dyn FnMut(&mut Vec<EntityId>)) {
+    pub fn bindings(
+        &self,
+        members: &[EntityId],
+        k: usize,
+        env: &mut Vec<EntityId>,
+        base: usize,
+        f: &mut dyn FnMut(&mut Vec<EntityId>),
+    ) {
         if env.len() == base + k {
             f(env);
             return;
@@ -306,7 +372,8 @@ pub fn check(model: &Model) -> Vec<Checked> {
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let outcome = Evaluator::new(model, a.as_of.as_ref().map(|v| v.interval)).eval(&a.claim);
+            let outcome =
+                Evaluator::new(model, a.as_of.as_ref().map(|v| v.interval)).eval(&a.claim);
             let passed = match a.expectation {
                 Expectation::Verdict(v) => Some(outcome.verdict() == v),
                 Expectation::Check => None,

@@ -79,13 +79,23 @@ pub struct RawFact {
 
 const TOP_KEYS: [&str; 4] = ["sources", "entities", "groups", "facts"];
 const SOURCE_KEYS: [&str; 9] = [
-    "id", "title", "publisher", "date", "url", "text", "name", "role", "via",
+    "id",
+    "title",
+    "publisher",
+    "date",
+    "url",
+    "text",
+    "name",
+    "role",
+    "via",
 ];
 const ENTITY_KEYS: [&str; 3] = ["name", "kind", "aka"];
 const FACT_KEYS: [&str; 10] = [
     "says", "relation", "args", "negated", "only", "among", "source", "quote", "as_of", "note",
 ];
-const JSON_FACT_KEYS: [&str; 7] = ["relation", "args", "negated", "source", "quote", "as_of", "note"];
+const JSON_FACT_KEYS: [&str; 7] = [
+    "relation", "args", "negated", "source", "quote", "as_of", "note",
+];
 
 // ---------------------------------------------------------------------------
 // Locating items and keys in block-style YAML.
@@ -133,7 +143,10 @@ impl<'t> Locator<'t> {
     fn section(&self, key: &str) -> Option<usize> {
         (0..self.lines.len()).find(|&i| {
             self.lines[i].indent == 0
-                && self.content(i).strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
+                && self
+                    .content(i)
+                    .strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
         })
     }
 
@@ -258,15 +271,25 @@ impl Item<'_> {
         self.map.get(key).and_then(scalar)
     }
 
-    fn check_keys(&self, loc: &Locator, known: &[&str], context: &'static str, errors: &mut Vec<FactError>) {
+    fn check_keys(
+        &self,
+        loc: &Locator,
+        known: &[&str],
+        context: &'static str,
+        errors: &mut Vec<FactError>,
+    ) {
         for k in self.map.keys() {
             let name = scalar(k).unwrap_or_default();
             if !known.contains(&name.as_str()) {
-                let at = loc.key_value(self.from, self.to, &name).map_or(self.at, |v| {
-                    // Point at the key, not its value.
-                    let line_start = loc.text[..v].rfind('\n').map_or(0, |i| i + 1);
-                    loc.text[line_start..v].find(&name).map_or(v, |p| line_start + p)
-                });
+                let at = loc
+                    .key_value(self.from, self.to, &name)
+                    .map_or(self.at, |v| {
+                        // Point at the key, not its value.
+                        let line_start = loc.text[..v].rfind('\n').map_or(0, |i| i + 1);
+                        loc.text[line_start..v]
+                            .find(&name)
+                            .map_or(v, |p| line_start + p)
+                    });
                 errors.push((
                     Span::new(at, at + name.len().max(1)),
                     ErrorKind::UnknownKey {
@@ -309,7 +332,9 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
             errors.push((
                 Span::new(0, 1),
                 ErrorKind::BadFact {
-                    message: "a fact file is a mapping with `sources`, `entities`, `groups` and `facts`".into(),
+                    message:
+                        "a fact file is a mapping with `sources`, `entities`, `groups` and `facts`"
+                            .into(),
                 },
             ));
             return (out, errors);
@@ -332,7 +357,9 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
     }
 
     let seq_items = |key: &str, errors: &mut Vec<FactError>| -> Vec<(Value, usize, usize, usize)> {
-        let Some(v) = root.get(key) else { return Vec::new() };
+        let Some(v) = root.get(key) else {
+            return Vec::new();
+        };
         let (lines, end) = loc.items(key);
         let sec_at = loc.section(key).map_or(0, |i| loc.lines[i].start);
         match v {
@@ -366,14 +393,25 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
 
     for (v, from, to, at) in seq_items("sources", &mut errors) {
         let Value::Mapping(map) = &v else {
-            errors.push((Span::new(at, at + 1), ErrorKind::BadFact { message: "a source is a mapping with at least `id`".into() }));
+            errors.push((
+                Span::new(at, at + 1),
+                ErrorKind::BadFact {
+                    message: "a source is a mapping with at least `id`".into(),
+                },
+            ));
             continue;
         };
         let item = Item { map, from, to, at };
         item.check_keys(&loc, &SOURCE_KEYS, "a source", &mut errors);
         let id = item.located(&loc, "id", &mut errors);
         if id.is_none() {
-            errors.push((Span::new(at, at + 1), ErrorKind::MissingField { field: "id", context: "a source" }));
+            errors.push((
+                Span::new(at, at + 1),
+                ErrorKind::MissingField {
+                    field: "id",
+                    context: "a source",
+                },
+            ));
         }
         out.sources.push(RawSource {
             id,
@@ -391,7 +429,12 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
 
     for (v, from, to, at) in seq_items("entities", &mut errors) {
         let Value::Mapping(map) = &v else {
-            errors.push((Span::new(at, at + 1), ErrorKind::BadFact { message: "an entity is a mapping with `name` and `kind`".into() }));
+            errors.push((
+                Span::new(at, at + 1),
+                ErrorKind::BadFact {
+                    message: "an entity is a mapping with `name` and `kind`".into(),
+                },
+            ));
             continue;
         };
         let item = Item { map, from, to, at };
@@ -404,16 +447,41 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
             Some(Value::Sequence(s)) => s
                 .iter()
                 .filter_map(scalar)
-                .map(|t| Located { span: span_at(aka_at, &t), text: t })
+                .map(|t| Located {
+                    span: span_at(aka_at, &t),
+                    text: t,
+                })
                 .collect(),
             Some(v) => scalar(v)
-                .map(|t| vec![Located { span: span_at(aka_at, &t), text: t }])
+                .map(|t| {
+                    vec![Located {
+                        span: span_at(aka_at, &t),
+                        text: t,
+                    }]
+                })
                 .unwrap_or_default(),
         };
         match (name, kind) {
-            (Some(name), Some(kind)) => out.entities.push(RawEntity { name, kind, aka, span: Span::new(at, at + 1) }),
-            (None, _) => errors.push((Span::new(at, at + 1), ErrorKind::MissingField { field: "name", context: "an entity" })),
-            (_, None) => errors.push((Span::new(at, at + 1), ErrorKind::MissingField { field: "kind", context: "an entity" })),
+            (Some(name), Some(kind)) => out.entities.push(RawEntity {
+                name,
+                kind,
+                aka,
+                span: Span::new(at, at + 1),
+            }),
+            (None, _) => errors.push((
+                Span::new(at, at + 1),
+                ErrorKind::MissingField {
+                    field: "name",
+                    context: "an entity",
+                },
+            )),
+            (_, None) => errors.push((
+                Span::new(at, at + 1),
+                ErrorKind::MissingField {
+                    field: "kind",
+                    context: "an entity",
+                },
+            )),
         }
     }
 
@@ -426,36 +494,67 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
                 for (k, v) in m {
                     let name = scalar(k).unwrap_or_default();
                     let line = lines.iter().copied().find(|&i| {
-                        loc.content(i).strip_prefix(name.as_str()).is_some_and(|r| r.trim_start().starts_with(':'))
+                        loc.content(i)
+                            .strip_prefix(name.as_str())
+                            .is_some_and(|r| r.trim_start().starts_with(':'))
                     });
-                    let at = line.map_or(sec.map_or(0, |i| loc.lines[i].start), |i| loc.lines[i].body_at);
-                    let to = line.map_or(end, |l| lines.iter().copied().find(|&x| x > l).unwrap_or(end));
+                    let at = line.map_or(sec.map_or(0, |i| loc.lines[i].start), |i| {
+                        loc.lines[i].body_at
+                    });
+                    let to = line.map_or(end, |l| {
+                        lines.iter().copied().find(|&x| x > l).unwrap_or(end)
+                    });
                     let member_at = line.and_then(|l| loc.key_value(l, to, &name)).unwrap_or(at);
                     let members = match v {
                         Value::Sequence(s) => s
                             .iter()
                             .filter_map(scalar)
-                            .map(|t| Located { span: span_at(member_at, &t), text: t })
+                            .map(|t| Located {
+                                span: span_at(member_at, &t),
+                                text: t,
+                            })
                             .collect(),
                         Value::Null => Vec::new(),
                         _ => {
-                            errors.push((Span::new(at, at + 1), ErrorKind::BadFact { message: format!("group `{name}` must be a list of entities") }));
+                            errors.push((
+                                Span::new(at, at + 1),
+                                ErrorKind::BadFact {
+                                    message: format!("group `{name}` must be a list of entities"),
+                                },
+                            ));
                             continue;
                         }
                     };
-                    out.groups.push(RawGroup { name: Located { span: span_at(at, &name), text: name }, members });
+                    out.groups.push(RawGroup {
+                        name: Located {
+                            span: span_at(at, &name),
+                            text: name,
+                        },
+                        members,
+                    });
                 }
             }
             _ => {
                 let at = sec.map_or(0, |i| loc.lines[i].start);
-                errors.push((Span::new(at, at + 6), ErrorKind::BadFact { message: "`groups` maps each group name to a list of entities".into() }));
+                errors.push((
+                    Span::new(at, at + 6),
+                    ErrorKind::BadFact {
+                        message: "`groups` maps each group name to a list of entities".into(),
+                    },
+                ));
             }
         }
     }
 
     for (v, from, to, at) in seq_items("facts", &mut errors) {
         let Value::Mapping(map) = &v else {
-            errors.push((Span::new(at, at + 1), ErrorKind::BadFact { message: "a fact is a mapping with `says`, `relation` or `only`, and `source`".into() }));
+            errors.push((
+                Span::new(at, at + 1),
+                ErrorKind::BadFact {
+                    message: "a fact is a mapping with `says`, `relation` or `only`, and `source`"
+                        .into(),
+                },
+            ));
             continue;
         };
         let item = Item { map, from, to, at };
@@ -493,15 +592,34 @@ fn read_fact(item: &Item, loc: &Locator, errors: &mut Vec<FactError>) -> Option<
                     let key = scalar(k).unwrap_or_default();
                     let k_at = loc.key_value(item.from, item.to, &key).unwrap_or(args_at);
                     let Some(val) = scalar(v) else {
-                        errors.push((Span::new(k_at, k_at + 1), ErrorKind::BadFact { message: format!("argument `{key}` must be a single value") }));
+                        errors.push((
+                            Span::new(k_at, k_at + 1),
+                            ErrorKind::BadFact {
+                                message: format!("argument `{key}` must be a single value"),
+                            },
+                        ));
                         continue;
                     };
-                    args.push((Located { span: span_at(k_at, &key), text: key }, Located { span: span_at(k_at, &val), text: val }));
+                    args.push((
+                        Located {
+                            span: span_at(k_at, &key),
+                            text: key,
+                        },
+                        Located {
+                            span: span_at(k_at, &val),
+                            text: val,
+                        },
+                    ));
                 }
             }
             None | Some(Value::Null) => {}
             Some(_) => {
-                errors.push((Span::new(args_at, args_at + 1), ErrorKind::BadFact { message: "`args` maps slot names to values".into() }));
+                errors.push((
+                    Span::new(args_at, args_at + 1),
+                    ErrorKind::BadFact {
+                        message: "`args` maps slot names to values".into(),
+                    },
+                ));
                 return None;
             }
         }
@@ -510,14 +628,29 @@ fn read_fact(item: &Item, loc: &Locator, errors: &mut Vec<FactError>) -> Option<
             Some(Value::Bool(b)) => *b,
             Some(_) => {
                 let n_at = loc.key_value(item.from, item.to, "negated").unwrap_or(at);
-                errors.push((Span::new(n_at, n_at + 1), ErrorKind::BadFact { message: "`negated` is `true` or `false`".into() }));
+                errors.push((
+                    Span::new(n_at, n_at + 1),
+                    ErrorKind::BadFact {
+                        message: "`negated` is `true` or `false`".into(),
+                    },
+                ));
                 false
             }
         };
-        RawFactBody::Structured { relation, args, negated }
+        RawFactBody::Structured {
+            relation,
+            args,
+            negated,
+        }
     } else if let Some(sentences) = item.located(loc, "only", errors) {
         let Some(among) = item.located(loc, "among", errors) else {
-            errors.push((Span::new(at, at + 1), ErrorKind::MissingField { field: "among", context: "an `only` fact" }));
+            errors.push((
+                Span::new(at, at + 1),
+                ErrorKind::MissingField {
+                    field: "among",
+                    context: "an `only` fact",
+                },
+            ));
             return None;
         };
         RawFactBody::Only { sentences, among }
@@ -528,16 +661,32 @@ fn read_fact(item: &Item, loc: &Locator, errors: &mut Vec<FactError>) -> Option<
         for k in ["args", "negated"] {
             if item.map.contains_key(k) {
                 let k_at = loc.key_value(item.from, item.to, k).unwrap_or(at);
-                errors.push((Span::new(k_at, k_at + 1), ErrorKind::BadFact { message: format!("`{k}` belongs to a `relation:` fact") }));
+                errors.push((
+                    Span::new(k_at, k_at + 1),
+                    ErrorKind::BadFact {
+                        message: format!("`{k}` belongs to a `relation:` fact"),
+                    },
+                ));
             }
         }
     }
     if !matches!(body, RawFactBody::Only { .. }) && item.map.contains_key("among") {
         let k_at = loc.key_value(item.from, item.to, "among").unwrap_or(at);
-        errors.push((Span::new(k_at, k_at + 1), ErrorKind::BadFact { message: "`among` belongs to an `only:` fact".into() }));
+        errors.push((
+            Span::new(k_at, k_at + 1),
+            ErrorKind::BadFact {
+                message: "`among` belongs to an `only:` fact".into(),
+            },
+        ));
     }
     let Some(source) = item.located(loc, "source", errors) else {
-        errors.push((Span::new(at, at + 1), ErrorKind::MissingField { field: "source", context: "a fact" }));
+        errors.push((
+            Span::new(at, at + 1),
+            ErrorKind::MissingField {
+                field: "source",
+                context: "a fact",
+            },
+        ));
         return None;
     };
     Some(RawFact {
@@ -587,13 +736,23 @@ pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
             Err(e) => {
                 let col = e.column().saturating_sub(1).min(body.len());
                 let msg = e.to_string();
-                let msg = msg.find(" at line ").map_or(msg.clone(), |i| msg[..i].to_string());
-                errors.push((Span::new(start + col, start + col + 1), ErrorKind::Json { message: msg }));
+                let msg = msg
+                    .find(" at line ")
+                    .map_or(msg.clone(), |i| msg[..i].to_string());
+                errors.push((
+                    Span::new(start + col, start + col + 1),
+                    ErrorKind::Json { message: msg },
+                ));
                 continue;
             }
         };
         let serde_json::Value::Object(map) = v else {
-            errors.push((here, ErrorKind::Json { message: "each line is one JSON object".into() }));
+            errors.push((
+                here,
+                ErrorKind::Json {
+                    message: "each line is one JSON object".into(),
+                },
+            ));
             continue;
         };
         let mut ok = true;
@@ -611,14 +770,29 @@ pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
             }
         }
         let get = |key: &str| -> Option<Located> {
-            map.get(key).and_then(json_scalar).map(|t| Located { text: t, span: find(key) })
+            map.get(key).and_then(json_scalar).map(|t| Located {
+                text: t,
+                span: find(key),
+            })
         };
         let Some(relation) = get("relation") else {
-            errors.push((here, ErrorKind::MissingField { field: "relation", context: "a JSONL fact" }));
+            errors.push((
+                here,
+                ErrorKind::MissingField {
+                    field: "relation",
+                    context: "a JSONL fact",
+                },
+            ));
             continue;
         };
         let Some(source) = get("source") else {
-            errors.push((here, ErrorKind::MissingField { field: "source", context: "a JSONL fact" }));
+            errors.push((
+                here,
+                ErrorKind::MissingField {
+                    field: "source",
+                    context: "a JSONL fact",
+                },
+            ));
             continue;
         };
         let mut args = Vec::new();
@@ -627,10 +801,21 @@ pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
                 for (k, v) in a {
                     let sp = find(k);
                     match json_scalar(v) {
-                        Some(t) => args.push((Located { text: k.clone(), span: sp }, Located { text: t, span: sp })),
+                        Some(t) => args.push((
+                            Located {
+                                text: k.clone(),
+                                span: sp,
+                            },
+                            Located { text: t, span: sp },
+                        )),
                         None => {
                             ok = false;
-                            errors.push((sp, ErrorKind::BadFact { message: format!("argument `{k}` must be a string or a number") }));
+                            errors.push((
+                                sp,
+                                ErrorKind::BadFact {
+                                    message: format!("argument `{k}` must be a string or a number"),
+                                },
+                            ));
                         }
                     }
                 }
@@ -638,7 +823,12 @@ pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
             None | Some(serde_json::Value::Null) => {}
             Some(_) => {
                 ok = false;
-                errors.push((find("args"), ErrorKind::BadFact { message: "`args` maps slot names to values".into() }));
+                errors.push((
+                    find("args"),
+                    ErrorKind::BadFact {
+                        message: "`args` maps slot names to values".into(),
+                    },
+                ));
             }
         }
         let negated = match map.get("negated") {
@@ -646,7 +836,12 @@ pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
             Some(serde_json::Value::Bool(b)) => *b,
             Some(_) => {
                 ok = false;
-                errors.push((find("negated"), ErrorKind::BadFact { message: "`negated` is `true` or `false`".into() }));
+                errors.push((
+                    find("negated"),
+                    ErrorKind::BadFact {
+                        message: "`negated` is `true` or `false`".into(),
+                    },
+                ));
                 false
             }
         };
@@ -654,7 +849,11 @@ pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
             continue;
         }
         facts.push(RawFact {
-            body: RawFactBody::Structured { relation, args, negated },
+            body: RawFactBody::Structured {
+                relation,
+                args,
+                negated,
+            },
             source,
             quote: get("quote"),
             as_of: get("as_of"),
@@ -680,11 +879,15 @@ mod tests {
         assert_eq!(f.entities[0].aka.len(), 2);
         assert_eq!(f.groups[0].members.len(), 2);
         assert_eq!(f.facts.len(), 2);
-        let RawFactBody::Says(s) = &f.facts[0].body else { panic!() };
+        let RawFactBody::Says(s) = &f.facts[0].body else {
+            panic!()
+        };
         assert_eq!(line_col(DOC, s.span.start as usize), (13, 11));
         assert_eq!(errors.len(), 1);
         assert_eq!(line_col(DOC, errors[0].0.start as usize), (18, 5));
-        assert!(matches!(&errors[0].1, ErrorKind::UnknownKey { suggestions, .. } if suggestions == &["quote"]));
+        assert!(
+            matches!(&errors[0].1, ErrorKind::UnknownKey { suggestions, .. } if suggestions == &["quote"])
+        );
     }
 
     #[test]
@@ -692,7 +895,9 @@ mod tests {
         let text = "{\"relation\":\"troops\",\"args\":{\"from\":\"North Korea\",\"n\":14000},\"source\":\"s\"}\n\n{oops\n";
         let (facts, errors) = parse_jsonl(text);
         assert_eq!(facts.len(), 1);
-        let RawFactBody::Structured { args, .. } = &facts[0].body else { panic!() };
+        let RawFactBody::Structured { args, .. } = &facts[0].body else {
+            panic!()
+        };
         assert_eq!(args[1].1.text, "14000");
         assert_eq!(errors.len(), 1);
         assert_eq!(line_col(text, errors[0].0.start as usize).0, 3);

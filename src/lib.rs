@@ -40,12 +40,19 @@ pub struct LoadFailure {
 impl LoadFailure {
     /// Every error rendered with its snippet, in file order.
     pub fn render(&self) -> String {
-        self.errors.iter().map(|d| self.files.render(d)).collect::<Vec<_>>().join("\n")
+        self.errors
+            .iter()
+            .map(|d| self.files.render(d))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
 /// Loads and analyzes the workspace at `paths` (SPEC §1).
-pub fn load_workspace(paths: &[PathBuf], options: &analyze::Options) -> Result<Workspace, LoadFailure> {
+pub fn load_workspace(
+    paths: &[PathBuf],
+    options: &analyze::Options,
+) -> Result<Workspace, LoadFailure> {
     let (files, mut errors) = load::load(paths);
     match analyze::analyze(&files, options) {
         Ok(model) if errors.is_empty() => Ok(Workspace { files, model }),

@@ -162,11 +162,19 @@ pub fn load(paths: &[PathBuf]) -> (Files, Vec<Diagnostic>) {
     found.dedup_by(|a, b| a.0 == b.0);
     for (shown, p) in found {
         let kind = kind_of(&p).unwrap_or(FileKind::Rules);
-        let limit = if kind == FileKind::Jsonl { MAX_JSONL_FILE } else { MAX_TEXT_FILE };
+        let limit = if kind == FileKind::Jsonl {
+            MAX_JSONL_FILE
+        } else {
+            MAX_TEXT_FILE
+        };
         let id = files.add(p.clone(), shown, kind, String::new());
         match std::fs::metadata(&p) {
             Ok(m) if m.len() > limit => {
-                errors.push(Diagnostic::new(id, Span::default(), ErrorKind::FileTooLarge { limit }));
+                errors.push(Diagnostic::new(
+                    id,
+                    Span::default(),
+                    ErrorKind::FileTooLarge { limit },
+                ));
                 continue;
             }
             _ => {}

@@ -69,13 +69,18 @@ pub struct Bits {
     pub told_false: bool,
 }
 
-impl Bits {
-    pub fn not(self) -> Bits {
+impl std::ops::Not for Bits {
+    type Output = Bits;
+    /// `not A`: the bits swap.
+    fn not(self) -> Bits {
         Bits {
             told_true: self.told_false,
             told_false: self.told_true,
         }
     }
+}
+
+impl Bits {
     pub fn and(self, o: Bits) -> Bits {
         Bits {
             told_true: self.told_true && o.told_true,

@@ -110,7 +110,10 @@ pub struct Source {
 pub enum Term {
     Entity(EntityId),
     /// A text value; `norm` is lower-cased with whitespace folded.
-    Text { text: String, norm: String },
+    Text {
+        text: String,
+        norm: String,
+    },
     /// A quantifier's variable (index into the binding stack).
     Var(u32),
     /// A definition's slot (index into its arguments).

@@ -9,7 +9,8 @@ pub fn fold(s: &str) -> String {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '«' | '»' => '"',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+            | '\u{2212}' => '-',
             '\u{00A0}' => ' ',
             c => c,
         };
@@ -36,7 +37,10 @@ pub fn closest(text: &str, quote: &str) -> Option<String> {
     let mut best = (0usize, 0usize);
     for start in 0..words.len() {
         let end = (start + n).min(words.len());
-        let score = words[start..end].iter().filter(|w| qset.contains(&strip(w))).count();
+        let score = words[start..end]
+            .iter()
+            .filter(|w| qset.contains(&strip(w)))
+            .count();
         if score > best.0 {
             best = (score, start);
         }
@@ -54,13 +58,20 @@ mod tests {
 
     #[test]
     fn folds_case_space_quotes_and_dashes() {
-        assert_eq!(fold("The  “axis”\n idea — ‘no limits’"), "the \"axis\" idea - 'no limits'");
-        assert!(fold("sent more than\n   14,000 Troops").contains(&fold("sent more than 14,000 troops")));
+        assert_eq!(
+            fold("The  “axis”\n idea — ‘no limits’"),
+            "the \"axis\" idea - 'no limits'"
+        );
+        assert!(fold("sent more than\n   14,000 Troops")
+            .contains(&fold("sent more than 14,000 troops")));
     }
 
     #[test]
     fn closest_passage() {
         let t = fold("Russia and China did not rush to help Iran when it mattered.");
-        assert_eq!(closest(&t, &fold("China did not rush to aid Iran")).as_deref(), Some("china did not rush to help iran"));
+        assert_eq!(
+            closest(&t, &fold("China did not rush to aid Iran")).as_deref(),
+            Some("china did not rush to help iran")
+        );
     }
 }

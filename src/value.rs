@@ -152,15 +152,27 @@ pub fn format_number(x: i128) -> String {
 // Calendar.
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 fn month_of(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.');
     MONTHS
         .iter()
-        .position(|m| *m == w || (w.len() == 3 && m.starts_with(w)) || (w == "sept" && *m == "september"))
+        .position(|m| {
+            *m == w || (w.len() == 3 && m.starts_with(w)) || (w == "sept" && *m == "september")
+        })
         .map(|i| i as u32 + 1)
 }
 
@@ -260,7 +272,7 @@ fn multiplier(w: &str) -> Option<i128> {
     }
 }
 
-fn words<'t>(toks: &'t [Token]) -> Option<Vec<&'t str>> {
+fn words(toks: &[Token]) -> Option<Vec<&str>> {
     toks.iter()
         .map(|t| match t.kind {
             TokenKind::Word => Some(t.norm.as_str()),
@@ -366,9 +378,7 @@ fn date(w: &[&str]) -> Option<(i128, i128)> {
             }
         }
         [m, y] => Some(ym(year(y)?, month_of(m)?)),
-        [m, d, ",", y] | [m, d, y] if month_of(m).is_some() => {
-            ymd(year(y)?, month_of(m)?, day(d)?)
-        }
+        [m, d, ",", y] | [m, d, y] if month_of(m).is_some() => ymd(year(y)?, month_of(m)?, day(d)?),
         [d, m, y] => ymd(year(y)?, month_of(m)?, day(d)?),
         _ => None,
     }
@@ -465,7 +475,10 @@ mod tests {
         assert_eq!(num("at most 10").hi, Bound::Closed(n(10)));
         assert_eq!(num("between 10 and 20"), Interval::closed(n(10), n(20)));
         assert_eq!(num("about 11000"), Interval::closed(n(9900), n(12100)));
-        assert_eq!(num("roughly 1.5 million"), Interval::closed(n(1_350_000), n(1_650_000)));
+        assert_eq!(
+            num("roughly 1.5 million"),
+            Interval::closed(n(1_350_000), n(1_650_000))
+        );
         assert!(number_phrase(&lex("14,00", 0).unwrap()).is_none());
         assert!(number_phrase(&lex("between 20 and 10", 0).unwrap()).is_none());
     }
@@ -486,9 +499,18 @@ mod tests {
         assert_eq!(day("June 23, 2025"), Interval::point(d(2025, 6, 23)));
         assert_eq!(day("23 June 2025"), Interval::point(d(2025, 6, 23)));
         assert_eq!(day("on Jun 23 2025"), Interval::point(d(2025, 6, 23)));
-        assert_eq!(day("June 2025"), Interval::closed(d(2025, 6, 1), d(2025, 6, 30)));
-        assert_eq!(day("in 2025-02"), Interval::closed(d(2025, 2, 1), d(2025, 2, 28)));
-        assert_eq!(day("2024"), Interval::closed(d(2024, 1, 1), d(2024, 12, 31)));
+        assert_eq!(
+            day("June 2025"),
+            Interval::closed(d(2025, 6, 1), d(2025, 6, 30))
+        );
+        assert_eq!(
+            day("in 2025-02"),
+            Interval::closed(d(2025, 2, 1), d(2025, 2, 28))
+        );
+        assert_eq!(
+            day("2024"),
+            Interval::closed(d(2024, 1, 1), d(2024, 12, 31))
+        );
         assert_eq!(day("before June 2025").hi, Bound::Closed(d(2025, 5, 31)));
         assert_eq!(day("after June 2025").lo, Bound::Closed(d(2025, 7, 1)));
         // Whole days: nothing is both before 2024 and after 2023.

@@ -74,12 +74,19 @@ impl Lexicon<'_> {
 
     /// Entity names or aliases that start at `toks[at]`, longest first.
     fn names_at(&self, toks: &[Token], at: usize) -> Vec<(usize, EntityId)> {
-        let Some(first) = toks.get(at) else { return Vec::new() };
+        let Some(first) = toks.get(at) else {
+            return Vec::new();
+        };
         if first.kind != TokenKind::Word {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for (words, id) in self.names.get(&first.norm).map(Vec::as_slice).unwrap_or(&[]) {
+        for (words, id) in self
+            .names
+            .get(&first.norm)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
             let fits = words.iter().enumerate().all(|(k, w)| {
                 toks.get(at + k)
                     .is_some_and(|t| t.kind == TokenKind::Word && &t.norm == w)
@@ -112,9 +119,26 @@ impl Lexicon<'_> {
 enum Problem {
     UnknownEntity(Span, String),
     GroupInSlot(Span, String),
-    WrongKind { span: Span, entity: EntityId, slot: String, wants: String },
-    VarKind { span: Span, var: usize, member: EntityId, slot: String, wants: String },
-    ParamKind { span: Span, name: String, kind: String, slot: String, wants: String },
+    WrongKind {
+        span: Span,
+        entity: EntityId,
+        slot: String,
+        wants: String,
+    },
+    VarKind {
+        span: Span,
+        var: usize,
+        member: EntityId,
+        slot: String,
+        wants: String,
+    },
+    ParamKind {
+        span: Span,
+        name: String,
+        kind: String,
+        slot: String,
+        wants: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -159,7 +183,11 @@ pub struct Reader<'a> {
     pub quiet_unknown_relation: bool,
 }
 
-type R<T> = Result<T, ()>;
+/// The error of a read: what went wrong is already in `Reader::errors`.
+#[derive(Debug)]
+pub struct Reported;
+
+type R<T> = Result<T, Reported>;
 
 fn found(t: Option<&Token>) -> String {
     match t {
@@ -241,23 +269,35 @@ impl<'a> Reader<'a> {
             } else if self.is_as_of(pos) {
                 self.as_of_error(pos);
             } else {
-                self.error(t.span, ErrorKind::TrailingInput { found: found(Some(t)) });
+                self.error(
+                    t.span,
+                    ErrorKind::TrailingInput {
+                        found: found(Some(t)),
+                    },
+                );
             }
-            return Err(());
+            return Err(Reported);
         }
         Ok(c)
     }
 
     fn is_as_of(&self, pos: usize) -> bool {
-        self.tok(pos).is_some_and(|t| t.is_word("as")) && self.tok(pos + 1).is_some_and(|t| t.is_word("of"))
+        self.tok(pos).is_some_and(|t| t.is_word("as"))
+            && self.tok(pos + 1).is_some_and(|t| t.is_word("of"))
     }
 
     fn as_of_error(&mut self, pos: usize) {
         let span = self.span_of(pos, pos + 2);
         let kind = match self.context {
-            Context::Definition => ErrorKind::AsOfNotAllowed { context: "in a definition" },
-            Context::Fact => ErrorKind::AsOfNotAllowed { context: "in a fact's sentence (use the fact's `as_of` key)" },
-            Context::Assertion if self.depth > 0 => ErrorKind::AsOfNotAllowed { context: "inside parentheses" },
+            Context::Definition => ErrorKind::AsOfNotAllowed {
+                context: "in a definition",
+            },
+            Context::Fact => ErrorKind::AsOfNotAllowed {
+                context: "in a fact's sentence (use the fact's `as_of` key)",
+            },
+            Context::Assertion if self.depth > 0 => ErrorKind::AsOfNotAllowed {
+                context: "inside parentheses",
+            },
             Context::Assertion => ErrorKind::BadValue {
                 text: self.text_of(pos, self.toks.len()),
                 wants: "`as of` and a date phrase (as in `as of June 2025`)",
@@ -290,7 +330,7 @@ impl<'a> Reader<'a> {
         if self.depth >= MAX_DEPTH {
             let span = self.tok(pos).map_or(self.end_span(), |t| t.span);
             self.error(span, ErrorKind::TooDeep { limit: MAX_DEPTH });
-            return Err(());
+            return Err(Reported);
         }
         self.depth += 1;
         let r = self.unary_inner(pos);
@@ -302,9 +342,12 @@ impl<'a> Reader<'a> {
         let Some(t) = self.tok(pos) else {
             self.error(
                 self.end_span(),
-                ErrorKind::Syntax { expected: "a claim".into(), found: "the end of the claim".into() },
+                ErrorKind::Syntax {
+                    expected: "a claim".into(),
+                    found: "the end of the claim".into(),
+                },
             );
-            return Err(());
+            return Err(Reported);
         };
         if t.kind == TokenKind::LParen {
             let (inner, p) = self.claim(pos + 1)?;
@@ -318,12 +361,15 @@ impl<'a> Reader<'a> {
                         self.error(
                             span,
                             ErrorKind::Syntax {
-                                expected: format!("`)` to close the `(` at column {}", self.col(t.span)),
+                                expected: format!(
+                                    "`)` to close the `(` at column {}",
+                                    self.col(t.span)
+                                ),
                                 found: found(other),
                             },
                         );
                     }
-                    return Err(());
+                    return Err(Reported);
                 }
             }
         }
@@ -338,7 +384,7 @@ impl<'a> Reader<'a> {
             return Ok((Claim::Not(Box::new(inner)), p));
         }
         self.explain_failure(pos);
-        Err(())
+        Err(Reported)
     }
 
     fn col(&self, span: Span) -> usize {
@@ -388,9 +434,11 @@ impl<'a> Reader<'a> {
         if self.context == Context::Fact {
             self.error(
                 t.span,
-                ErrorKind::BadFact { message: "a fact's sentence is one atom: no quantifiers".into() },
+                ErrorKind::BadFact {
+                    message: "a fact's sentence is one atom: no quantifiers".into(),
+                },
             );
-            return Err(());
+            return Err(Reported);
         }
         for (k, v) in vars.iter().enumerate() {
             let reason = if self.lex.is_name(&v.norm) {
@@ -401,21 +449,43 @@ impl<'a> Reader<'a> {
                 None
             };
             if let Some(reason) = reason {
-                self.error(v.span, ErrorKind::BadVariable { name: v.text.clone(), reason: reason.into() });
-                return Err(());
+                self.error(
+                    v.span,
+                    ErrorKind::BadVariable {
+                        name: v.text.clone(),
+                        reason: reason.into(),
+                    },
+                );
+                return Err(Reported);
             }
         }
-        let group_name = self.toks[group_from..j].iter().map(|t| t.norm.as_str()).collect::<Vec<_>>().join(" ");
+        let group_name = self.toks[group_from..j]
+            .iter()
+            .map(|t| t.norm.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let gspan = self.span_of(group_from, j);
         let Some(&group) = self.lex.group_index.get(&group_name) else {
             let known: Vec<&str> = self.lex.groups.iter().map(|g| g.name.as_str()).collect();
             let is_entity = !self.lex.names_at(self.toks, group_from).is_empty();
             let mut suggestions = nearest(&group_name, known);
             if suggestions.is_empty() && is_entity {
-                suggestions = self.lex.groups.iter().map(|g| g.name.clone()).take(3).collect();
+                suggestions = self
+                    .lex
+                    .groups
+                    .iter()
+                    .map(|g| g.name.clone())
+                    .take(3)
+                    .collect();
             }
-            self.error(gspan, ErrorKind::UnknownGroup { name: self.text_of(group_from, j), suggestions });
-            return Err(());
+            self.error(
+                gspan,
+                ErrorKind::UnknownGroup {
+                    name: self.text_of(group_from, j),
+                    suggestions,
+                },
+            );
+            return Err(Reported);
         };
         let n = self.lex.groups[group as usize].members.len() as u128;
         let k = vars.len() as u128;
@@ -425,13 +495,19 @@ impl<'a> Reader<'a> {
         if total > MAX_BINDINGS {
             self.error(
                 self.span_of(pos, j + 1),
-                ErrorKind::TooManyBindings { count: total, limit: MAX_BINDINGS },
+                ErrorKind::TooManyBindings {
+                    count: total,
+                    limit: MAX_BINDINGS,
+                },
             );
-            return Err(());
+            return Err(Reported);
         }
         let first_var = self.vars.len() as u32;
         for v in &vars {
-            self.vars.push(Var { name: v.norm.clone(), group });
+            self.vars.push(Var {
+                name: v.norm.clone(),
+                group,
+            });
         }
         self.bindings = total;
         let body = self.claim(j + 1);
@@ -476,11 +552,18 @@ impl<'a> Reader<'a> {
                 if t.kind == TokenKind::Text {
                     out.push((
                         1,
-                        Arg::Key(Term::Text { text: t.text.clone(), norm: t.norm.clone() }),
+                        Arg::Key(Term::Text {
+                            text: t.text.clone(),
+                            norm: t.norm.clone(),
+                        }),
                         None,
                     ));
                 } else if t.kind == TokenKind::Placeholder {
-                    if let Some(p) = self.params.iter().position(|s| s.name.eq_ignore_ascii_case(&t.text)) {
+                    if let Some(p) = self
+                        .params
+                        .iter()
+                        .position(|s| s.name.eq_ignore_ascii_case(&t.text))
+                    {
                         if self.params[p].ty == SlotType::Text {
                             out.push((1, Arg::Key(Term::Param(p as u32)), None));
                         }
@@ -489,24 +572,28 @@ impl<'a> Reader<'a> {
             }
             SlotType::Entity(want) => {
                 if t.kind == TokenKind::Placeholder {
-                    if let Some(p) = self.params.iter().position(|s| s.name.eq_ignore_ascii_case(&t.text)) {
+                    if let Some(p) = self
+                        .params
+                        .iter()
+                        .position(|s| s.name.eq_ignore_ascii_case(&t.text))
+                    {
                         match (&self.params[p].ty, want) {
-                            (SlotType::Entity(Some(have)), Some(w)) if have != w => {
-                                if loose {
-                                    out.push((
-                                        1,
-                                        Arg::Key(Term::Param(p as u32)),
-                                        Some(Problem::ParamKind {
-                                            span: t.span,
-                                            name: t.text.clone(),
-                                            kind: have.clone(),
-                                            slot: slot.name.clone(),
-                                            wants: w.clone(),
-                                        }),
-                                    ));
-                                }
+                            (SlotType::Entity(Some(have)), Some(w)) if have != w && loose => {
+                                out.push((
+                                    1,
+                                    Arg::Key(Term::Param(p as u32)),
+                                    Some(Problem::ParamKind {
+                                        span: t.span,
+                                        name: t.text.clone(),
+                                        kind: have.clone(),
+                                        slot: slot.name.clone(),
+                                        wants: w.clone(),
+                                    }),
+                                ));
                             }
-                            (SlotType::Entity(_), _) => out.push((1, Arg::Key(Term::Param(p as u32)), None)),
+                            (SlotType::Entity(_), _) => {
+                                out.push((1, Arg::Key(Term::Param(p as u32)), None))
+                            }
                             _ => {}
                         }
                     }
@@ -515,7 +602,10 @@ impl<'a> Reader<'a> {
                 if let Some(v) = self.var(t) {
                     let group = &self.lex.groups[self.vars[v].group as usize];
                     let misfit = want.as_ref().and_then(|w| {
-                        group.members.iter().find(|m| &self.lex.entities[**m as usize].kind != w)
+                        group
+                            .members
+                            .iter()
+                            .find(|m| &self.lex.entities[**m as usize].kind != w)
                     });
                     match misfit {
                         None => out.push((1, Arg::Key(Term::Var(v as u32)), None)),
@@ -576,7 +666,7 @@ impl<'a> Reader<'a> {
                         };
                         out.push((len, Arg::Key(Term::Entity(0)), Some(problem)));
                     }
-                    out.sort_by(|a, b| b.0.cmp(&a.0));
+                    out.sort_by_key(|c| std::cmp::Reverse(c.0));
                 }
             }
         }
@@ -607,8 +697,11 @@ impl<'a> Reader<'a> {
         match part {
             TemplatePart::Literal { forms, optional } => {
                 if let Some(t) = self.tok(ti) {
-                    let literal = matches!(t.kind, TokenKind::Word | TokenKind::Comma | TokenKind::Colon);
-                    if literal && forms.iter().any(|f| *f == t.norm) {
+                    let literal = matches!(
+                        t.kind,
+                        TokenKind::Word | TokenKind::Comma | TokenKind::Colon
+                    );
+                    if literal && forms.contains(&t.norm) {
                         self.dfs(parts, slots, pi + 1, ti + 1, cur, loose, out, budget);
                     }
                 }
@@ -640,15 +733,33 @@ impl<'a> Reader<'a> {
         let t0 = &self.toks[pos];
         for (target, ti) in self.lex.templates(defs) {
             let (tpl, slots) = self.lex.template(target, ti);
-            if let Some(TemplatePart::Literal { forms, optional: false }) = tpl.parts.first() {
-                if !forms.iter().any(|f| *f == t0.norm) {
+            if let Some(TemplatePart::Literal {
+                forms,
+                optional: false,
+            }) = tpl.parts.first()
+            {
+                if !forms.contains(&t0.norm) {
                     continue;
                 }
             }
             let mut out = Vec::new();
-            let mut cur = Partial { end: pos, args: vec![None; slots.len()], problems: Vec::new(), spans: Vec::new() };
+            let mut cur = Partial {
+                end: pos,
+                args: vec![None; slots.len()],
+                problems: Vec::new(),
+                spans: Vec::new(),
+            };
             let mut budget = MATCH_BUDGET;
-            self.dfs(&tpl.parts, slots, 0, pos, &mut cur, loose, &mut out, &mut budget);
+            self.dfs(
+                &tpl.parts,
+                slots,
+                0,
+                pos,
+                &mut cur,
+                loose,
+                &mut out,
+                &mut budget,
+            );
             // The longest match of this template; among equals, fewest problems.
             let Some(m) = out
                 .into_iter()
@@ -672,7 +783,10 @@ impl<'a> Reader<'a> {
     fn describe(&self, target: Target, i: usize) -> String {
         let text = &self.lex.template(target, i).0.text;
         match target {
-            Target::Relation(r) => format!("{text}` (relation `{}`)", self.lex.relations[r as usize].name),
+            Target::Relation(r) => format!(
+                "{text}` (relation `{}`)",
+                self.lex.relations[r as usize].name
+            ),
             Target::Definition(_) => format!("{text}` (a definition)"),
         }
     }
@@ -683,7 +797,8 @@ impl<'a> Reader<'a> {
         let Some(end) = found.iter().map(|m| m.2.end).max() else {
             return Ok(None);
         };
-        let longest: Vec<&(Target, usize, Partial)> = found.iter().filter(|m| m.2.end == end).collect();
+        let longest: Vec<&(Target, usize, Partial)> =
+            found.iter().filter(|m| m.2.end == end).collect();
         let (target, _, m) = longest[0];
         if let Some((t2, i2, _)) = longest[1..]
             .iter()
@@ -693,9 +808,13 @@ impl<'a> Reader<'a> {
             let second = self.describe(*t2, *i2);
             self.error(
                 self.span_of(pos, end),
-                ErrorKind::Ambiguous { phrase: self.text_of(pos, end), first, second },
+                ErrorKind::Ambiguous {
+                    phrase: self.text_of(pos, end),
+                    first,
+                    second,
+                },
             );
-            return Err(());
+            return Err(Reported);
         }
         let (_, slots) = self.lex.template(*target, longest[0].1);
         let args: Vec<Arg> = m
@@ -710,14 +829,23 @@ impl<'a> Reader<'a> {
             .collect();
         for (si, a) in args.iter().enumerate() {
             if let (Arg::Key(Term::Param(p)), SlotType::Entity(Some(k))) = (a, &slots[si].ty) {
-                let span = m.spans.iter().find(|(s, _)| *s == si).map_or(Span::default(), |x| x.1);
+                let span = m
+                    .spans
+                    .iter()
+                    .find(|(s, _)| *s == si)
+                    .map_or(Span::default(), |x| x.1);
                 self.param_uses.push((*p as usize, k.clone(), span));
             }
         }
         if let Target::Definition(d) = target {
             self.uses.push(*d);
         }
-        let atom = Atom { target: *target, args, span: self.span_of(pos, end), text: self.text_of(pos, end) };
+        let atom = Atom {
+            target: *target,
+            args,
+            span: self.span_of(pos, end),
+            text: self.text_of(pos, end),
+        };
         Ok(Some((Claim::Atom(atom), end)))
     }
 
@@ -728,17 +856,31 @@ impl<'a> Reader<'a> {
             self.as_of_error(pos);
             return;
         }
-        if t.kind != TokenKind::Word && t.kind != TokenKind::Text && t.kind != TokenKind::Placeholder
+        if t.kind != TokenKind::Word
+            && t.kind != TokenKind::Text
+            && t.kind != TokenKind::Placeholder
             || ["and", "or"].contains(&t.norm.as_str()) && t.kind == TokenKind::Word
         {
-            self.error(t.span, ErrorKind::Syntax { expected: "a claim".into(), found: found(Some(t)) });
+            self.error(
+                t.span,
+                ErrorKind::Syntax {
+                    expected: "a claim".into(),
+                    found: found(Some(t)),
+                },
+            );
             return;
         }
         if t.kind == TokenKind::Placeholder && self.context == Context::Definition {
             let p = &t.text;
             if !self.params.iter().any(|s| s.name.eq_ignore_ascii_case(p)) {
                 let names: Vec<&str> = self.params.iter().map(|s| s.name.as_str()).collect();
-                self.error(t.span, ErrorKind::UnknownParam { name: p.clone(), suggestions: nearest(p, names) });
+                self.error(
+                    t.span,
+                    ErrorKind::UnknownParam {
+                        name: p.clone(),
+                        suggestions: nearest(p, names),
+                    },
+                );
                 return;
             }
         }
@@ -747,7 +889,11 @@ impl<'a> Reader<'a> {
         if let Some(best) = loose
             .iter()
             .filter(|m| !m.2.problems.is_empty())
-            .max_by(|a, b| a.2.end.cmp(&b.2.end).then(b.2.problems.len().cmp(&a.2.problems.len())))
+            .max_by(|a, b| {
+                a.2.end
+                    .cmp(&b.2.end)
+                    .then(b.2.problems.len().cmp(&a.2.problems.len()))
+            })
         {
             let problems = best.2.problems.clone();
             for p in problems {
@@ -763,7 +909,10 @@ impl<'a> Reader<'a> {
         {
             end += 1;
         }
-        let phrase_words: Vec<&str> = self.toks[pos..end].iter().map(|t| t.norm.as_str()).collect();
+        let phrase_words: Vec<&str> = self.toks[pos..end]
+            .iter()
+            .map(|t| t.norm.as_str())
+            .collect();
         let mut scored: Vec<(usize, String)> = Vec::new();
         for (target, i) in self.lex.templates(self.context != Context::Fact) {
             let tpl = self.lex.template(target, i).0;
@@ -771,7 +920,9 @@ impl<'a> Reader<'a> {
             for p in &tpl.parts {
                 if let TemplatePart::Literal { forms, .. } = p {
                     if forms.iter().any(|f| {
-                        phrase_words.iter().any(|w| w == f || (f.len() > 3 && edit_distance(w, f) <= 1))
+                        phrase_words
+                            .iter()
+                            .any(|w| w == f || (f.len() > 3 && edit_distance(w, f) <= 1))
                     }) {
                         hits += 1;
                     }
@@ -783,24 +934,61 @@ impl<'a> Reader<'a> {
         }
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let top = scored.first().map_or(0, |s| s.0);
-        let suggestions: Vec<String> = scored.into_iter().filter(|s| s.0 == top).map(|s| s.1).take(3).collect();
+        let suggestions: Vec<String> = scored
+            .into_iter()
+            .filter(|s| s.0 == top)
+            .map(|s| s.1)
+            .take(3)
+            .collect();
         let span = self.span_of(pos, end.max(pos + 1));
-        self.error(span, ErrorKind::UnknownRelation { phrase: self.text_of(pos, end.max(pos + 1)), suggestions });
+        self.error(
+            span,
+            ErrorKind::UnknownRelation {
+                phrase: self.text_of(pos, end.max(pos + 1)),
+                suggestions,
+            },
+        );
     }
 
     fn report(&mut self, p: Problem) {
         match p {
             Problem::UnknownEntity(span, name) => {
                 let suggestions = nearest(&name, self.lex.all_names());
-                self.error(span, ErrorKind::UnknownEntity { name, suggestions, group: false });
+                self.error(
+                    span,
+                    ErrorKind::UnknownEntity {
+                        name,
+                        suggestions,
+                        group: false,
+                    },
+                );
             }
             Problem::GroupInSlot(span, name) => self.error(span, ErrorKind::GroupInSlot { name }),
-            Problem::WrongKind { span, entity, slot, wants } => {
+            Problem::WrongKind {
+                span,
+                entity,
+                slot,
+                wants,
+            } => {
                 let e = &self.lex.entities[entity as usize];
                 let entity = self.src[span.start as usize..span.end as usize].to_string();
-                self.error(span, ErrorKind::WrongKind { entity, kind: e.kind.clone(), slot, wants });
+                self.error(
+                    span,
+                    ErrorKind::WrongKind {
+                        entity,
+                        kind: e.kind.clone(),
+                        slot,
+                        wants,
+                    },
+                );
             }
-            Problem::VarKind { span, var, member, slot, wants } => {
+            Problem::VarKind {
+                span,
+                var,
+                member,
+                slot,
+                wants,
+            } => {
                 let v = &self.vars[var];
                 let g = &self.lex.groups[v.group as usize];
                 let m = &self.lex.entities[member as usize];
@@ -816,8 +1004,22 @@ impl<'a> Reader<'a> {
                     },
                 );
             }
-            Problem::ParamKind { span, name, kind, slot, wants } => {
-                self.error(span, ErrorKind::WrongKind { entity: format!("{{{name}}}"), kind, slot, wants });
+            Problem::ParamKind {
+                span,
+                name,
+                kind,
+                slot,
+                wants,
+            } => {
+                self.error(
+                    span,
+                    ErrorKind::WrongKind {
+                        entity: format!("{{{name}}}"),
+                        kind,
+                        slot,
+                        wants,
+                    },
+                );
             }
         }
     }
@@ -828,8 +1030,14 @@ impl<'a> Reader<'a> {
 pub fn read_fact_sentence(reader: &mut Reader) -> R<(Atom, bool)> {
     let toks = reader.toks;
     if toks.is_empty() {
-        reader.error(reader.end_span(), ErrorKind::Syntax { expected: "a sentence".into(), found: "nothing".into() });
-        return Err(());
+        reader.error(
+            reader.end_span(),
+            ErrorKind::Syntax {
+                expected: "a sentence".into(),
+                found: "nothing".into(),
+            },
+        );
+        return Err(Reported);
     }
     let whole = |r: &mut Reader, from: usize| -> R<Option<Atom>> {
         match r.atom(from)? {
@@ -859,23 +1067,39 @@ pub fn read_fact_sentence(reader: &mut Reader) -> R<(Atom, bool)> {
                 ),
             },
         );
-        return Err(());
+        return Err(Reported);
     }
     if let Ok(Some(_)) = reader.quantifier(from) {
-        return Err(());
+        return Err(Reported);
     }
     if !reader.errors.is_empty() {
-        return Err(());
+        return Err(Reported);
     }
     // A definition's template: say so, rather than "nothing matches".
     let defs = reader.lex.templates(true);
     for (target, i) in defs {
-        let Target::Definition(_) = target else { continue };
+        let Target::Definition(_) = target else {
+            continue;
+        };
         let (tpl, slots) = reader.lex.template(target, i);
         let mut out = Vec::new();
-        let mut cur = Partial { end: from, args: vec![None; slots.len()], problems: Vec::new(), spans: Vec::new() };
+        let mut cur = Partial {
+            end: from,
+            args: vec![None; slots.len()],
+            problems: Vec::new(),
+            spans: Vec::new(),
+        };
         let mut budget = MATCH_BUDGET;
-        reader.dfs(&tpl.parts, slots, 0, from, &mut cur, false, &mut out, &mut budget);
+        reader.dfs(
+            &tpl.parts,
+            slots,
+            0,
+            from,
+            &mut cur,
+            false,
+            &mut out,
+            &mut budget,
+        );
         if !out.is_empty() {
             let text = tpl.text.clone();
             reader.error(
@@ -884,9 +1108,9 @@ pub fn read_fact_sentence(reader: &mut Reader) -> R<(Atom, bool)> {
                     message: format!("a fact states a relation, but `{text}` is a definition: state the relations it is defined by"),
                 },
             );
-            return Err(());
+            return Err(Reported);
         }
     }
     reader.explain_failure(from);
-    Err(())
+    Err(Reported)
 }

@@ -18,7 +18,12 @@ impl Analyzer {
     pub(super) fn sources(&mut self, files: &Files, yamls: &[(FileId, RawFactFile)]) {
         let mut vias: Vec<(SourceId, FileId, Located)> = Vec::new();
         for (file, raw) in yamls {
-            let dir = files.get(*file).path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let dir = files
+                .get(*file)
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
             for s in &raw.sources {
                 let Some(id) = &s.id else { continue };
                 let text = s.text.as_ref().map(|t| dir.join(&t.text));
@@ -30,16 +35,33 @@ impl Analyzer {
                         && e.url == s.url
                         && e.name == s.name
                         && e.role == s.role
-                        && e.text.as_ref().map(|p| p.file_name().map(|f| f.to_os_string()))
-                            == text.as_ref().map(|p| p.file_name().map(|f| f.to_os_string()));
+                        && e.text
+                            .as_ref()
+                            .map(|p| p.file_name().map(|f| f.to_os_string()))
+                            == text
+                                .as_ref()
+                                .map(|p| p.file_name().map(|f| f.to_os_string()));
                     if !same {
-                        self.error(*file, id.span, ErrorKind::Duplicate { what: "source", name: id.text.clone() });
+                        self.error(
+                            *file,
+                            id.span,
+                            ErrorKind::Duplicate {
+                                what: "source",
+                                name: id.text.clone(),
+                            },
+                        );
                     }
                     continue;
                 }
                 if let Some(t) = &s.text {
                     if let Some(why) = self.outside(&dir, &t.text) {
-                        self.error(*file, t.span, ErrorKind::PathOutsideWorkspace { path: format!("{} ({why})", t.text) });
+                        self.error(
+                            *file,
+                            t.span,
+                            ErrorKind::PathOutsideWorkspace {
+                                path: format!("{} ({why})", t.text),
+                            },
+                        );
                     }
                 }
                 let sid = self.model.sources.len() as SourceId;
@@ -57,18 +79,35 @@ impl Analyzer {
                     role: s.role.clone(),
                     via: None,
                     text,
-                    loc: Some(Loc { file: *file, span: id.span }),
+                    loc: Some(Loc {
+                        file: *file,
+                        span: id.span,
+                    }),
                 });
             }
         }
         for (sid, file, via) in vias {
             match self.source_index.get(&via.text) {
                 Some(&v) if v != sid => self.model.sources[sid as usize].via = Some(v),
-                Some(_) => self.error(file, via.span, ErrorKind::BadFact { message: format!("source `{}` cannot be quoted via itself", via.text) }),
+                Some(_) => self.error(
+                    file,
+                    via.span,
+                    ErrorKind::BadFact {
+                        message: format!("source `{}` cannot be quoted via itself", via.text),
+                    },
+                ),
                 None => {
-                    let known: Vec<&str> = self.model.sources.iter().map(|s| s.id.as_str()).collect();
+                    let known: Vec<&str> =
+                        self.model.sources.iter().map(|s| s.id.as_str()).collect();
                     let suggestions = nearest(&via.text, known);
-                    self.error(file, via.span, ErrorKind::UnknownSource { id: via.text.clone(), suggestions });
+                    self.error(
+                        file,
+                        via.span,
+                        ErrorKind::UnknownSource {
+                            id: via.text.clone(),
+                            suggestions,
+                        },
+                    );
                 }
             }
         }
@@ -80,7 +119,16 @@ impl Analyzer {
                 if !seen.insert(cur) {
                     let s = &self.model.sources[sid];
                     let loc = s.loc.expect("sources from files have a place");
-                    self.error(loc.file, loc.span, ErrorKind::BadFact { message: format!("source `{}` is quoted via a chain that loops back to itself", s.id) });
+                    self.error(
+                        loc.file,
+                        loc.span,
+                        ErrorKind::BadFact {
+                            message: format!(
+                                "source `{}` is quoted via a chain that loops back to itself",
+                                s.id
+                            ),
+                        },
+                    );
                     self.model.sources[sid].via = None;
                     break;
                 }
@@ -116,7 +164,14 @@ impl Analyzer {
     fn source_error(&mut self, file: FileId, l: &Located) {
         let known: Vec<&str> = self.model.sources.iter().map(|s| s.id.as_str()).collect();
         let suggestions = nearest(&l.text, known);
-        self.error(file, l.span, ErrorKind::UnknownSource { id: l.text.clone(), suggestions });
+        self.error(
+            file,
+            l.span,
+            ErrorKind::UnknownSource {
+                id: l.text.clone(),
+                suggestions,
+            },
+        );
     }
 
     fn group_error(&mut self, file: FileId, l: &Located) {
@@ -125,7 +180,14 @@ impl Analyzer {
         }
         let known: Vec<&str> = self.model.groups.iter().map(|g| g.name.as_str()).collect();
         let suggestions = nearest(&l.text, known);
-        self.error(file, l.span, ErrorKind::UnknownGroup { name: l.text.clone(), suggestions });
+        self.error(
+            file,
+            l.span,
+            ErrorKind::UnknownGroup {
+                name: l.text.clone(),
+                suggestions,
+            },
+        );
     }
 
     /// Reads a fact sentence (`says:` or one of `only:`'s) into a tuple.
@@ -144,11 +206,15 @@ impl Analyzer {
         let errors = std::mem::take(&mut reader.errors);
         let errors: Vec<Diagnostic> = errors
             .into_iter()
-            .filter(|d| !(self.broken_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. })))
+            .filter(|d| {
+                !(self.broken_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
+            })
             .collect();
         self.errors.extend(errors);
         let (atom, negated) = read.ok()?;
-        let Target::Relation(rel) = atom.target else { return None };
+        let Target::Relation(rel) = atom.target else {
+            return None;
+        };
         Some((self.tuple(rel, &atom.args), negated))
     }
 
@@ -164,15 +230,38 @@ impl Analyzer {
             }
         }
         canonical(&self.model.relations[rel as usize], &mut key_args);
-        Tuple { key: Key { relation: rel, args: key_args }, values }
+        Tuple {
+            key: Key {
+                relation: rel,
+                args: key_args,
+            },
+            values,
+        }
     }
 
-    fn structured(&mut self, file: FileId, relation: &Located, args: &[(Located, Located)]) -> Option<Tuple> {
+    fn structured(
+        &mut self,
+        file: FileId,
+        relation: &Located,
+        args: &[(Located, Located)],
+    ) -> Option<Tuple> {
         let Some(&rel) = self.relation_index.get(&relation.text.to_lowercase()) else {
             if !self.broken_relations {
-                let known: Vec<&str> = self.model.relations.iter().map(|r| r.name.as_str()).collect();
+                let known: Vec<&str> = self
+                    .model
+                    .relations
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect();
                 let suggestions = nearest(&relation.text, known);
-                self.error(file, relation.span, ErrorKind::UnknownRelationName { name: relation.text.clone(), suggestions });
+                self.error(
+                    file,
+                    relation.span,
+                    ErrorKind::UnknownRelationName {
+                        name: relation.text.clone(),
+                        suggestions,
+                    },
+                );
             }
             return None;
         };
@@ -181,22 +270,45 @@ impl Analyzer {
         let mut filled: Vec<Option<Arg>> = vec![None; slots.len()];
         let mut ok = true;
         for (k, v) in args {
-            let Some(si) = slots.iter().position(|s| s.name.eq_ignore_ascii_case(&k.text)) else {
+            let Some(si) = slots
+                .iter()
+                .position(|s| s.name.eq_ignore_ascii_case(&k.text))
+            else {
                 let names: Vec<&str> = slots.iter().map(|s| s.name.as_str()).collect();
                 let suggestions = nearest(&k.text, names);
-                self.error(file, k.span, ErrorKind::UnknownSlot { relation: rel_name.clone(), slot: k.text.clone(), suggestions });
+                self.error(
+                    file,
+                    k.span,
+                    ErrorKind::UnknownSlot {
+                        relation: rel_name.clone(),
+                        slot: k.text.clone(),
+                        suggestions,
+                    },
+                );
                 ok = false;
                 continue;
             };
             let arg = match &slots[si].ty {
-                SlotType::Text => Some(Arg::Key(Term::Text { text: v.text.clone(), norm: fold_spaces(&v.text.to_lowercase()) })),
+                SlotType::Text => Some(Arg::Key(Term::Text {
+                    text: v.text.clone(),
+                    norm: fold_spaces(&v.text.to_lowercase()),
+                })),
                 SlotType::Entity(want) => match self.resolve_entity(file, v.span, &v.text) {
                     Some(e) => {
                         let kind = &self.model.entities[e as usize].kind;
                         match want {
                             Some(w) if w != kind => {
                                 let kind = kind.clone();
-                                self.error(file, v.span, ErrorKind::WrongKind { entity: v.text.clone(), kind, slot: slots[si].name.clone(), wants: w.clone() });
+                                self.error(
+                                    file,
+                                    v.span,
+                                    ErrorKind::WrongKind {
+                                        entity: v.text.clone(),
+                                        kind,
+                                        slot: slots[si].name.clone(),
+                                        wants: w.clone(),
+                                    },
+                                );
                                 None
                             }
                             _ => Some(Arg::Key(Term::Entity(e))),
@@ -205,15 +317,27 @@ impl Analyzer {
                     None => None,
                 },
                 SlotType::Value(kind) => {
-                    let parsed = lex_at(&v.text, v.span).ok().and_then(|t| value::phrase(*kind, &t));
+                    let parsed = lex_at(&v.text, v.span)
+                        .ok()
+                        .and_then(|t| value::phrase(*kind, &t));
                     match parsed {
-                        Some(interval) => Some(Arg::Value(Some(crate::model::Value { interval, text: fold_spaces(&v.text) }))),
+                        Some(interval) => Some(Arg::Value(Some(crate::model::Value {
+                            interval,
+                            text: fold_spaces(&v.text),
+                        }))),
                         None => {
                             let wants = match kind {
                                 value::ValueKind::Number => "a number phrase (as in `14000`, `more than 14,000`, `about 1.5 million`)",
                                 value::ValueKind::Date => "a date phrase (as in `June 2025`, `2025-06-23`, `before 2024`)",
                             };
-                            self.error(file, v.span, ErrorKind::BadValue { text: v.text.clone(), wants });
+                            self.error(
+                                file,
+                                v.span,
+                                ErrorKind::BadValue {
+                                    text: v.text.clone(),
+                                    wants,
+                                },
+                            );
                             None
                         }
                     }
@@ -226,22 +350,43 @@ impl Analyzer {
         }
         for (si, s) in slots.iter().enumerate() {
             if s.ty.is_key() && filled[si].is_none() && ok {
-                self.error(file, relation.span, ErrorKind::BadFact { message: format!("relation `{rel_name}` needs `args` for slot `{}`", s.name) });
+                self.error(
+                    file,
+                    relation.span,
+                    ErrorKind::BadFact {
+                        message: format!(
+                            "relation `{rel_name}` needs `args` for slot `{}`",
+                            s.name
+                        ),
+                    },
+                );
                 ok = false;
             }
         }
         if !ok {
             return None;
         }
-        let args: Vec<Arg> = filled.into_iter().map(|a| a.unwrap_or(Arg::Value(None))).collect();
+        let args: Vec<Arg> = filled
+            .into_iter()
+            .map(|a| a.unwrap_or(Arg::Value(None)))
+            .collect();
         Some(self.tuple(rel, &args))
     }
 
-    pub(super) fn facts(&mut self, files: &Files, yamls: &[(FileId, RawFactFile)], jsonls: &[(FileId, Vec<RawFact>)]) {
+    pub(super) fn facts(
+        &mut self,
+        files: &Files,
+        yamls: &[(FileId, RawFactFile)],
+        jsonls: &[(FileId, Vec<RawFact>)],
+    ) {
         let all = yamls
             .iter()
             .flat_map(|(f, raw)| raw.facts.iter().map(move |x| (*f, x)))
-            .chain(jsonls.iter().flat_map(|(f, raw)| raw.iter().map(move |x| (*f, x))));
+            .chain(
+                jsonls
+                    .iter()
+                    .flat_map(|(f, raw)| raw.iter().map(move |x| (*f, x))),
+            );
         let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
         for (file, raw) in all {
             let src = &files.get(file).text;
@@ -261,14 +406,28 @@ impl Analyzer {
             };
             let (body, text) = match &raw.body {
                 RawFactBody::Says(l) => {
-                    let Some((tuple, negated)) = self.sentence(file, src, l) else { continue };
+                    let Some((tuple, negated)) = self.sentence(file, src, l) else {
+                        continue;
+                    };
                     (FactBody::Atom { tuple, negated }, fold_spaces(&l.text))
                 }
-                RawFactBody::Structured { relation, args, negated } => {
-                    let Some(tuple) = self.structured(file, relation, args) else { continue };
+                RawFactBody::Structured {
+                    relation,
+                    args,
+                    negated,
+                } => {
+                    let Some(tuple) = self.structured(file, relation, args) else {
+                        continue;
+                    };
                     let s = self.model.sentence(&tuple);
                     let text = if *negated { format!("not {s}") } else { s };
-                    (FactBody::Atom { tuple, negated: *negated }, text)
+                    (
+                        FactBody::Atom {
+                            tuple,
+                            negated: *negated,
+                        },
+                        text,
+                    )
                 }
                 RawFactBody::Only { sentences, among } => {
                     let mut listed = Vec::new();
@@ -276,44 +435,80 @@ impl Analyzer {
                     let mut at = 0;
                     for piece in sentences.text.split(';') {
                         let lead = piece.len() - piece.trim_start().len();
-                        let l = Located { text: piece.trim().to_string(), span: sentences.span.shift(at + lead) };
+                        let l = Located {
+                            text: piece.trim().to_string(),
+                            span: sentences.span.shift(at + lead),
+                        };
                         at += piece.len() + 1;
                         if l.text.is_empty() {
                             continue;
                         }
                         match self.sentence(file, src, &l) {
                             Some((_, true)) => {
-                                self.error(file, l.span, ErrorKind::BadFact { message: "an `only` lists what is true: no `not` or `no` in it".into() });
+                                self.error(
+                                    file,
+                                    l.span,
+                                    ErrorKind::BadFact {
+                                        message:
+                                            "an `only` lists what is true: no `not` or `no` in it"
+                                                .into(),
+                                    },
+                                );
                                 ok = false;
                             }
                             Some((t, false)) => listed.push((t, l.span)),
                             None => ok = false,
                         }
                     }
-                    let group = self.group_index.get(&fold_spaces(&among.text).to_lowercase()).copied();
+                    let group = self
+                        .group_index
+                        .get(&fold_spaces(&among.text).to_lowercase())
+                        .copied();
                     if group.is_none() {
                         self.group_error(file, among);
                         ok = false;
                     }
                     if !ok || listed.is_empty() {
                         if ok {
-                            self.error(file, sentences.span, ErrorKind::BadFact { message: "`only` needs at least one sentence".into() });
+                            self.error(
+                                file,
+                                sentences.span,
+                                ErrorKind::BadFact {
+                                    message: "`only` needs at least one sentence".into(),
+                                },
+                            );
                         }
                         continue;
                     }
                     let relation = listed[0].0.key.relation;
-                    if let Some((_, span)) = listed.iter().find(|(t, _)| t.key.relation != relation) {
-                        self.error(file, *span, ErrorKind::BadFact { message: "the sentences of one `only` must all be of one relation".into() });
+                    if let Some((_, span)) = listed.iter().find(|(t, _)| t.key.relation != relation)
+                    {
+                        self.error(
+                            file,
+                            *span,
+                            ErrorKind::BadFact {
+                                message: "the sentences of one `only` must all be of one relation"
+                                    .into(),
+                            },
+                        );
                         continue;
                     }
                     let group = group.expect("checked above");
                     let listed: Vec<Tuple> = listed.into_iter().map(|(t, _)| t).collect();
-                    let text = format!("only {}, among {}", fold_spaces(&sentences.text), self.model.groups[group as usize].name);
+                    let text = format!(
+                        "only {}, among {}",
+                        fold_spaces(&sentences.text),
+                        self.model.groups[group as usize].name
+                    );
                     (
                         FactBody::Only {
                             relation,
                             group,
-                            members: self.model.groups[group as usize].members.iter().copied().collect(),
+                            members: self.model.groups[group as usize]
+                                .members
+                                .iter()
+                                .copied()
+                                .collect(),
                             listed_keys: listed.iter().map(|t| t.key.clone()).collect(),
                             listed,
                         },
@@ -327,12 +522,30 @@ impl Analyzer {
             }
             let id = self.model.facts.len() as FactId;
             match &body {
-                FactBody::Atom { tuple, .. } => self.model.index.entry(tuple.key.clone()).or_default().push(Row { fact: id, tuple: 0 }),
-                FactBody::Only { relation, listed, .. } => {
+                FactBody::Atom { tuple, .. } => self
+                    .model
+                    .index
+                    .entry(tuple.key.clone())
+                    .or_default()
+                    .push(Row { fact: id, tuple: 0 }),
+                FactBody::Only {
+                    relation, listed, ..
+                } => {
                     for (i, t) in listed.iter().enumerate() {
-                        self.model.index.entry(t.key.clone()).or_default().push(Row { fact: id, tuple: i as u32 });
+                        self.model
+                            .index
+                            .entry(t.key.clone())
+                            .or_default()
+                            .push(Row {
+                                fact: id,
+                                tuple: i as u32,
+                            });
                     }
-                    self.model.closed_worlds.entry(*relation).or_default().push(id);
+                    self.model
+                        .closed_worlds
+                        .entry(*relation)
+                        .or_default()
+                        .push(id);
                 }
             }
             self.model.facts.push(Fact {
@@ -340,7 +553,10 @@ impl Analyzer {
                 quote: raw.quote.as_ref().map(|q| q.text.clone()),
                 as_of,
                 note: raw.note.clone(),
-                loc: Loc { file, span: raw.span },
+                loc: Loc {
+                    file,
+                    span: raw.span,
+                },
                 line: line_col(src, raw.span.start as usize).0 as u32,
                 body,
                 text,
@@ -349,25 +565,52 @@ impl Analyzer {
     }
 
     /// Checks a quote against the text of its source's document (SPEC §3.3).
-    fn check_quote(&mut self, file: FileId, source: SourceId, quote: &Located, texts: &mut HashMap<PathBuf, Option<String>>) {
+    fn check_quote(
+        &mut self,
+        file: FileId,
+        source: SourceId,
+        quote: &Located,
+        texts: &mut HashMap<PathBuf, Option<String>>,
+    ) {
         let mut doc = source;
         while let Some(v) = self.model.sources[doc as usize].via {
             doc = v;
         }
         let document = &self.model.sources[doc as usize];
-        let Some(path) = document.text.clone() else { return };
+        let Some(path) = document.text.clone() else {
+            return;
+        };
         let doc_id = document.id.clone();
         let outside = document.text.is_some() && !self.allow_outside_paths && {
-            let p = document.text.as_ref().map(|p| p.to_string_lossy().to_string()).unwrap_or_default();
+            let p = document
+                .text
+                .as_ref()
+                .map(|p| p.to_string_lossy().to_string())
+                .unwrap_or_default();
             self.outside(Path::new(""), &p).is_some()
         };
         if outside {
             return; // already reported at the source
         }
-        let entry = texts.entry(path.clone()).or_insert_with(|| std::fs::read_to_string(&path).ok().map(|t| crate::quotes::fold(&t)));
+        let entry = texts.entry(path.clone()).or_insert_with(|| {
+            std::fs::read_to_string(&path)
+                .ok()
+                .map(|t| crate::quotes::fold(&t))
+        });
         let Some(folded) = entry.clone() else {
-            let loc = self.model.sources[doc as usize].loc.expect("sources from files have a place");
-            self.errors.push(Diagnostic::new(loc.file, loc.span, ErrorKind::Io { message: format!("cannot read the text of source `{doc_id}`: {}", path.display()) }));
+            let loc = self.model.sources[doc as usize]
+                .loc
+                .expect("sources from files have a place");
+            self.errors.push(Diagnostic::new(
+                loc.file,
+                loc.span,
+                ErrorKind::Io {
+                    message: format!(
+                        "cannot read the text of source `{doc_id}`: {}",
+                        path.display()
+                    ),
+                },
+            ));
             // Report a missing text once.
             texts.insert(path, Some(String::new()));
             return;
@@ -379,41 +622,64 @@ impl Analyzer {
         if !folded.contains(&q) {
             let closest = crate::quotes::closest(&folded, &q);
             let src_id = self.model.sources[source as usize].id.clone();
-            self.error(file, quote.span, ErrorKind::QuoteNotFound { quote: quote.text.clone(), source: src_id, document: doc_id, closest });
+            self.error(
+                file,
+                quote.span,
+                ErrorKind::QuoteNotFound {
+                    quote: quote.text.clone(),
+                    source: src_id,
+                    document: doc_id,
+                    closest,
+                },
+            );
         }
     }
 
     pub(super) fn assertions(&mut self, rules: &[Rules]) {
         for r in rules {
             for s in &r.ast.statements {
-                let StatementKind::Assertion(a) = &s.kind else { continue };
+                let StatementKind::Assertion(a) = &s.kind else {
+                    continue;
+                };
                 let (claim_toks, as_of) = split_as_of(&a.claim);
-                let as_of = match as_of {
-                    Some((toks, span)) => {
-                        let words_ok = toks.iter().all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
-                        match value::date_phrase(toks).filter(|_| words_ok) {
-                            Some(interval) => Some(crate::model::Value {
-                                interval,
-                                text: crate::syntax::parser::tokens_text(r.text, toks),
-                            }),
-                            None => {
-                                self.error(r.file, span, ErrorKind::BadValue {
+                let as_of =
+                    match as_of {
+                        Some((toks, span)) => {
+                            let words_ok = toks
+                                .iter()
+                                .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
+                            match value::date_phrase(toks).filter(|_| words_ok) {
+                                Some(interval) => Some(crate::model::Value {
+                                    interval,
+                                    text: crate::syntax::parser::tokens_text(r.text, toks),
+                                }),
+                                None => {
+                                    self.error(r.file, span, ErrorKind::BadValue {
                                     text: crate::syntax::parser::tokens_text(r.text, toks),
                                     wants: "a date phrase after `as of` (as in `as of June 2025`)",
                                 });
-                                continue;
+                                    continue;
+                                }
                             }
                         }
-                    }
-                    None => None,
-                };
+                        None => None,
+                    };
                 let lexicon = self.lexicon();
-                let mut reader = Reader::new(&lexicon, r.file, r.text, claim_toks, Context::Assertion, &[]);
+                let mut reader = Reader::new(
+                    &lexicon,
+                    r.file,
+                    r.text,
+                    claim_toks,
+                    Context::Assertion,
+                    &[],
+                );
                 reader.quiet_unknown_relation = self.broken_relations;
                 let claim = reader.read_all();
                 let errors = std::mem::take(&mut reader.errors);
                 let quiet_entities = self.broken_entities;
-                self.errors.extend(errors.into_iter().filter(|d| !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))));
+                self.errors.extend(errors.into_iter().filter(|d| {
+                    !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
+                }));
                 let Ok(claim) = claim else { continue };
                 let (line, col) = line_col(r.text, s.span.start as usize);
                 self.model.assertions.push(Assertion {
@@ -431,14 +697,24 @@ impl Analyzer {
 }
 
 /// Splits a trailing top-level `as of DATE` off an assertion's claim.
-pub(super) fn split_as_of(toks: &[crate::syntax::lexer::Token]) -> (&[crate::syntax::lexer::Token], Option<(&[crate::syntax::lexer::Token], Span)>) {
+pub(super) fn split_as_of(
+    toks: &[crate::syntax::lexer::Token],
+) -> (
+    &[crate::syntax::lexer::Token],
+    Option<(&[crate::syntax::lexer::Token], Span)>,
+) {
     let mut depth: i32 = 0;
     let mut last = None;
     for (i, t) in toks.iter().enumerate() {
         match t.kind {
             TokenKind::LParen => depth += 1,
             TokenKind::RParen => depth -= 1,
-            _ if depth == 0 && t.is_word("as") && toks.get(i + 1).is_some_and(|n| n.is_word("of")) => last = Some(i),
+            _ if depth == 0
+                && t.is_word("as")
+                && toks.get(i + 1).is_some_and(|n| n.is_word("of")) =>
+            {
+                last = Some(i)
+            }
             _ => {}
         }
     }

@@ -39,7 +39,7 @@ pub fn analyze(files: &Files, options: &Options) -> Result<Model, Vec<Diagnostic
     if a.errors.is_empty() {
         Ok(a.model)
     } else {
-        a.errors.sort_by(|x, y| x.loc.cmp(&y.loc));
+        a.errors.sort_by_key(|d| d.loc);
         a.errors.dedup();
         Err(a.errors)
     }
@@ -105,7 +105,11 @@ impl Analyzer {
                         }
                         self.error(id, span, kind);
                     }
-                    rules.push(Rules { file: id, text: &f.text, ast });
+                    rules.push(Rules {
+                        file: id,
+                        text: &f.text,
+                        ast,
+                    });
                 }
                 FileKind::Yaml => {
                     let (raw, errs) = parse_yaml(&f.text);
@@ -153,18 +157,26 @@ impl Analyzer {
             for e in &raw.entities {
                 let mut name_of = |l: &crate::facts::Located| -> Option<ast::Name> {
                     match name_words(&l.text) {
-                        Some(words) => Some(ast::Name { text: fold_spaces(&l.text), words, span: l.span }),
+                        Some(words) => Some(ast::Name {
+                            text: fold_spaces(&l.text),
+                            words,
+                            span: l.span,
+                        }),
                         None => {
                             self.errors.push(Diagnostic::new(
                                 *file,
                                 l.span,
-                                ErrorKind::BadFact { message: format!("`{}` is not a name: use words only", l.text) },
+                                ErrorKind::BadFact {
+                                    message: format!("`{}` is not a name: use words only", l.text),
+                                },
                             ));
                             None
                         }
                     }
                 };
-                let (Some(name), Some(kind)) = (name_of(&e.name), name_of(&e.kind)) else { continue };
+                let (Some(name), Some(kind)) = (name_of(&e.name), name_of(&e.kind)) else {
+                    continue;
+                };
                 let aliases = e.aka.iter().filter_map(&mut name_of).collect();
                 decls.push((*file, name, kind, aliases));
             }
@@ -187,15 +199,33 @@ impl Analyzer {
                 let e = &self.model.entities[id as usize];
                 if e.name.to_lowercase() == fold_spaces(&name.text).to_lowercase() {
                     let same = e.kind == kind_word
-                        && e.aliases.iter().map(|a| name_words(a).map(|w| key_of(&w)).unwrap_or_default()).collect::<BTreeSet<_>>()
+                        && e.aliases
+                            .iter()
+                            .map(|a| name_words(a).map(|w| key_of(&w)).unwrap_or_default())
+                            .collect::<BTreeSet<_>>()
                             == alias_set;
                     if !same {
-                        self.error(file, name.span, ErrorKind::Duplicate { what: "entity", name: name.text.clone() });
+                        self.error(
+                            file,
+                            name.span,
+                            ErrorKind::Duplicate {
+                                what: "entity",
+                                name: name.text.clone(),
+                            },
+                        );
                     }
                     continue;
                 }
                 let other = e.name.clone();
-                self.error(file, name.span, ErrorKind::AliasClash { alias: name.text.clone(), first: other, second: name.text.clone() });
+                self.error(
+                    file,
+                    name.span,
+                    ErrorKind::AliasClash {
+                        alias: name.text.clone(),
+                        first: other,
+                        second: name.text.clone(),
+                    },
+                );
                 continue;
             }
             let id = self.model.entities.len() as EntityId;
@@ -204,7 +234,10 @@ impl Analyzer {
                 name: fold_spaces(&name.text),
                 kind: kind_word,
                 aliases: aliases.iter().map(|a| fold_spaces(&a.text)).collect(),
-                loc: Loc { file, span: name.span },
+                loc: Loc {
+                    file,
+                    span: name.span,
+                },
             });
             self.name_index.insert(key, id);
             for a in &aliases {
@@ -212,7 +245,15 @@ impl Analyzer {
                 match self.name_index.get(&ak) {
                     Some(&other) if other != id => {
                         let first = self.model.entities[other as usize].name.clone();
-                        self.error(file, a.span, ErrorKind::AliasClash { alias: a.text.clone(), first, second: name.text.clone() });
+                        self.error(
+                            file,
+                            a.span,
+                            ErrorKind::AliasClash {
+                                alias: a.text.clone(),
+                                first,
+                                second: name.text.clone(),
+                            },
+                        );
                     }
                     _ => {
                         self.name_index.insert(ak, id);
@@ -222,7 +263,10 @@ impl Analyzer {
         }
         for (key, &id) in &self.name_index {
             let words: Vec<String> = key.split(' ').map(str::to_string).collect();
-            self.names.entry(words[0].clone()).or_default().push((words, id));
+            self.names
+                .entry(words[0].clone())
+                .or_default()
+                .push((words, id));
         }
         for v in self.names.values_mut() {
             v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
@@ -233,18 +277,26 @@ impl Analyzer {
         if self.broken_entities {
             return;
         }
-        let is_group = self.group_index.contains_key(&fold_spaces(text).to_lowercase());
+        let is_group = self
+            .group_index
+            .contains_key(&fold_spaces(text).to_lowercase());
         let known: Vec<&str> = self
             .model
             .entities
             .iter()
-            .flat_map(|e| std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str)))
+            .flat_map(|e| {
+                std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str))
+            })
             .collect();
         let suggestions = nearest(text, known);
         self.errors.push(Diagnostic::new(
             file,
             span,
-            ErrorKind::UnknownEntity { name: text.to_string(), suggestions, group: is_group },
+            ErrorKind::UnknownEntity {
+                name: text.to_string(),
+                suggestions,
+                group: is_group,
+            },
         ));
     }
 
@@ -260,7 +312,9 @@ impl Analyzer {
     // -- Groups ---------------------------------------------------------------
 
     fn groups(&mut self, rules: &[Rules], yamls: &[(FileId, RawFactFile)]) {
-        let mut decls: Vec<(FileId, String, Span, Vec<(String, Span)>)> = Vec::new();
+        /// A group as declared: file, name, where, members and where.
+        type Decl = (FileId, String, Span, Vec<(String, Span)>);
+        let mut decls: Vec<Decl> = Vec::new();
         for r in rules {
             for s in &r.ast.statements {
                 if let StatementKind::Group(g) = &s.kind {
@@ -275,7 +329,12 @@ impl Analyzer {
         }
         for (file, raw) in yamls {
             for g in &raw.groups {
-                decls.push((*file, g.name.text.clone(), g.name.span, g.members.iter().map(|m| (m.text.clone(), m.span)).collect()));
+                decls.push((
+                    *file,
+                    g.name.text.clone(),
+                    g.name.span,
+                    g.members.iter().map(|m| (m.text.clone(), m.span)).collect(),
+                ));
             }
         }
         // Names first, so an entity error can tell a group from a typo.
@@ -285,7 +344,17 @@ impl Analyzer {
             self.group_index.entry(key).or_insert(next);
         }
         let mut seen: HashMap<GroupId, BTreeSet<EntityId>> = HashMap::new();
-        self.model.groups = vec![Group { name: String::new(), members: Vec::new(), loc: Loc { file: FileId(0), span: Span::default() } }; self.group_index.len()];
+        self.model.groups = vec![
+            Group {
+                name: String::new(),
+                members: Vec::new(),
+                loc: Loc {
+                    file: FileId(0),
+                    span: Span::default()
+                }
+            };
+            self.group_index.len()
+        ];
         for (file, name, span, members) in decls {
             let gid = self.group_index[&fold_spaces(&name).to_lowercase()];
             let mut ids = Vec::new();
@@ -304,12 +373,23 @@ impl Analyzer {
             match seen.get(&gid) {
                 Some(prev) => {
                     if ok && *prev != set {
-                        self.error(file, span, ErrorKind::Duplicate { what: "group", name: name.clone() });
+                        self.error(
+                            file,
+                            span,
+                            ErrorKind::Duplicate {
+                                what: "group",
+                                name: name.clone(),
+                            },
+                        );
                     }
                 }
                 None => {
                     seen.insert(gid, set);
-                    self.model.groups[gid as usize] = Group { name: fold_spaces(&name), members: ids, loc: Loc { file, span } };
+                    self.model.groups[gid as usize] = Group {
+                        name: fold_spaces(&name),
+                        members: ids,
+                        loc: Loc { file, span },
+                    };
                 }
             }
         }
@@ -319,7 +399,9 @@ impl Analyzer {
 
     /// The slot type a template writes, checking the kind exists.
     fn slot_type(&mut self, file: FileId, kind: &Option<ast::Name>) -> Option<SlotType> {
-        let Some(k) = kind else { return Some(SlotType::Entity(None)) };
+        let Some(k) = kind else {
+            return Some(SlotType::Entity(None));
+        };
         let w = k.key();
         match w.as_str() {
             "number" => Some(SlotType::Value(ValueKind::Number)),
@@ -327,9 +409,19 @@ impl Analyzer {
             "text" => Some(SlotType::Text),
             _ if self.kinds.contains(&w) => Some(SlotType::Entity(Some(w))),
             _ => {
-                let known: Vec<&str> = ["number", "date", "text"].into_iter().chain(self.kinds.iter().map(String::as_str)).collect();
+                let known: Vec<&str> = ["number", "date", "text"]
+                    .into_iter()
+                    .chain(self.kinds.iter().map(String::as_str))
+                    .collect();
                 let suggestions = nearest(&k.text, known);
-                self.error(file, k.span, ErrorKind::UnknownKind { kind: k.text.clone(), suggestions });
+                self.error(
+                    file,
+                    k.span,
+                    ErrorKind::UnknownKind {
+                        kind: k.text.clone(),
+                        suggestions,
+                    },
+                );
                 None
             }
         }
@@ -337,7 +429,11 @@ impl Analyzer {
 
     /// Compiles templates that share one slot list. `values_optional`: number
     /// and date slots may be left out of a template.
-    fn compile_templates(&mut self, file: FileId, templates: &[ast::Template]) -> Option<(Vec<Slot>, Vec<Template>, Vec<Span>)> {
+    fn compile_templates(
+        &mut self,
+        file: FileId,
+        templates: &[ast::Template],
+    ) -> Option<(Vec<Slot>, Vec<Template>, Vec<Span>)> {
         let mut slots: Vec<Slot> = Vec::new();
         let mut slot_spans: Vec<Span> = Vec::new();
         let mut ok = true;
@@ -368,7 +464,12 @@ impl Analyzer {
             let mut here: Vec<usize> = Vec::new();
             for p in &t.parts {
                 match p {
-                    ast::Part::Literal { forms, optional, .. } => parts.push(TemplatePart::Literal { forms: forms.clone(), optional: *optional }),
+                    ast::Part::Literal {
+                        forms, optional, ..
+                    } => parts.push(TemplatePart::Literal {
+                        forms: forms.clone(),
+                        optional: *optional,
+                    }),
                     ast::Part::Slot { name, span, .. } => {
                         let key = name.to_lowercase();
                         let idx = match slots.iter().position(|s| s.name.to_lowercase() == key) {
@@ -382,13 +483,24 @@ impl Analyzer {
                                         SlotType::Entity(None)
                                     }
                                 };
-                                slots.push(Slot { name: name.clone(), ty });
+                                slots.push(Slot {
+                                    name: name.clone(),
+                                    ty,
+                                });
                                 slot_spans.push(*span);
                                 slots.len() - 1
                             }
                         };
                         if here.contains(&idx) {
-                            self.error(file, *span, ErrorKind::BadTemplate { message: format!("slot {{{name}}} appears twice in one template") });
+                            self.error(
+                                file,
+                                *span,
+                                ErrorKind::BadTemplate {
+                                    message: format!(
+                                        "slot {{{name}}} appears twice in one template"
+                                    ),
+                                },
+                            );
                             ok = false;
                         }
                         here.push(idx);
@@ -396,7 +508,14 @@ impl Analyzer {
                     }
                 }
             }
-            compiled.push((Template { parts, text: t.text.clone() }, here, t.span));
+            compiled.push((
+                Template {
+                    parts,
+                    text: t.text.clone(),
+                },
+                here,
+                t.span,
+            ));
         }
         for (t, here, span) in &compiled {
             for (i, s) in slots.iter().enumerate() {
@@ -408,32 +527,54 @@ impl Analyzer {
                 }
             }
         }
-        ok.then(|| (slots, compiled.into_iter().map(|c| c.0).collect(), slot_spans))
+        ok.then(|| {
+            (
+                slots,
+                compiled.into_iter().map(|c| c.0).collect(),
+                slot_spans,
+            )
+        })
     }
 
     fn relations(&mut self, rules: &[Rules]) {
         let mut signatures: HashMap<RelId, (bool, bool, BTreeSet<String>)> = HashMap::new();
         for r in rules {
             for s in &r.ast.statements {
-                let StatementKind::Relation(decl) = &s.kind else { continue };
-                let Some((slots, templates, _)) = self.compile_templates(r.file, &decl.templates) else {
+                let StatementKind::Relation(decl) = &s.kind else {
+                    continue;
+                };
+                let Some((slots, templates, _)) = self.compile_templates(r.file, &decl.templates)
+                else {
                     self.broken_relations = true;
                     continue;
                 };
                 let sig = (
                     decl.symmetric,
                     decl.functional,
-                    decl.templates.iter().map(|t| t.text.to_lowercase()).collect::<BTreeSet<_>>(),
+                    decl.templates
+                        .iter()
+                        .map(|t| t.text.to_lowercase())
+                        .collect::<BTreeSet<_>>(),
                 );
                 let key = decl.name.key();
                 if let Some(&id) = self.relation_index.get(&key) {
                     if signatures[&id] != sig {
-                        self.error(r.file, decl.name.span, ErrorKind::Duplicate { what: "relation", name: decl.name.text.clone() });
+                        self.error(
+                            r.file,
+                            decl.name.span,
+                            ErrorKind::Duplicate {
+                                what: "relation",
+                                name: decl.name.text.clone(),
+                            },
+                        );
                     }
                     continue;
                 }
                 if decl.symmetric {
-                    let entity_slots: Vec<&Slot> = slots.iter().filter(|s| matches!(s.ty, SlotType::Entity(_))).collect();
+                    let entity_slots: Vec<&Slot> = slots
+                        .iter()
+                        .filter(|s| matches!(s.ty, SlotType::Entity(_)))
+                        .collect();
                     if entity_slots.len() != 2 || entity_slots[0].ty != entity_slots[1].ty {
                         self.error(r.file, decl.name.span, ErrorKind::BadTemplate {
                             message: format!("symmetric relation `{}` needs exactly two entity slots of one kind", decl.name.text),
@@ -451,7 +592,10 @@ impl Analyzer {
                     functional: decl.functional,
                     slots,
                     templates,
-                    loc: Loc { file: r.file, span: decl.name.span },
+                    loc: Loc {
+                        file: r.file,
+                        span: decl.name.span,
+                    },
                 });
             }
         }
@@ -482,17 +626,29 @@ impl Analyzer {
         let mut bodies: HashMap<String, (usize, String)> = HashMap::new();
         for r in rules {
             for s in &r.ast.statements {
-                let StatementKind::Define(d) = &s.kind else { continue };
-                let Some((slots, mut templates, spans)) = self.compile_templates(r.file, std::slice::from_ref(&d.template)) else {
+                let StatementKind::Define(d) = &s.kind else {
+                    continue;
+                };
+                let Some((slots, mut templates, spans)) =
+                    self.compile_templates(r.file, std::slice::from_ref(&d.template))
+                else {
                     self.broken_relations = true;
                     continue;
                 };
                 let mut ok = true;
                 for (s, span) in slots.iter().zip(&spans) {
                     if let SlotType::Value(_) = s.ty {
-                        self.error(r.file, *span, ErrorKind::BadTemplate {
-                            message: format!("a definition's slots are entity or text slots; {{{}}} is a {}", s.name, s.ty.describe()),
-                        });
+                        self.error(
+                            r.file,
+                            *span,
+                            ErrorKind::BadTemplate {
+                                message: format!(
+                                    "a definition's slots are entity or text slots; {{{}}} is a {}",
+                                    s.name,
+                                    s.ty.describe()
+                                ),
+                            },
+                        );
                         ok = false;
                     }
                 }
@@ -504,13 +660,29 @@ impl Analyzer {
                 let body_text = crate::syntax::parser::tokens_text(r.text, &d.body).to_lowercase();
                 if let Some((_, prev)) = bodies.get(&key) {
                     if *prev != body_text {
-                        self.error(r.file, d.template.span, ErrorKind::Duplicate { what: "definition", name: d.template.text.clone() });
+                        self.error(
+                            r.file,
+                            d.template.span,
+                            ErrorKind::Duplicate {
+                                what: "definition",
+                                name: d.template.text.clone(),
+                            },
+                        );
                     }
                     continue;
                 }
                 bodies.insert(key, (self.def_heads.len(), body_text));
-                self.def_heads.push(DefHead { slots, template: templates.remove(0) });
-                pending.push(Pending { file: r.file, src: r.text, body: &d.body, span: d.template.span, name: d.template.text.clone() });
+                self.def_heads.push(DefHead {
+                    slots,
+                    template: templates.remove(0),
+                });
+                pending.push(Pending {
+                    file: r.file,
+                    src: r.text,
+                    body: &d.body,
+                    span: d.template.span,
+                    name: d.template.text.clone(),
+                });
             }
         }
         // Read the bodies now that every template is known.
@@ -523,16 +695,26 @@ impl Analyzer {
             let mut reader = Reader::new(&lex, p.file, p.src, p.body, Context::Definition, &slots);
             reader.quiet_unknown_relation = self.broken_relations;
             let claim = reader.read_all().ok();
-            let mut kinds: Vec<Option<String>> = slots.iter().map(|s| match &s.ty {
-                SlotType::Entity(k) => k.clone(),
-                _ => None,
-            }).collect();
+            let mut kinds: Vec<Option<String>> = slots
+                .iter()
+                .map(|s| match &s.ty {
+                    SlotType::Entity(k) => k.clone(),
+                    _ => None,
+                })
+                .collect();
             let mut errs = std::mem::take(&mut reader.errors);
             for (param, kind, span) in &reader.param_uses {
                 match &kinds[*param] {
-                    Some(k) if k != kind => errs.push(Diagnostic::new(p.file, *span, ErrorKind::BadTemplate {
-                        message: format!("slot {{{}}} is used as a {k} and as a {kind}; give it one kind", slots[*param].name),
-                    })),
+                    Some(k) if k != kind => errs.push(Diagnostic::new(
+                        p.file,
+                        *span,
+                        ErrorKind::BadTemplate {
+                            message: format!(
+                                "slot {{{}}} is used as a {k} and as a {kind}; give it one kind",
+                                slots[*param].name
+                            ),
+                        },
+                    )),
                     Some(_) => {}
                     None => kinds[*param] = Some(kind.clone()),
                 }
@@ -554,7 +736,13 @@ impl Analyzer {
         let mut depth: Vec<Option<usize>> = vec![None; n];
         let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
         let mut reported = false;
-        fn visit(i: usize, uses: &[Vec<u32>], state: &mut [u8], depth: &mut [Option<usize>], stack: &mut Vec<usize>) -> Result<usize, Vec<usize>> {
+        fn visit(
+            i: usize,
+            uses: &[Vec<u32>],
+            state: &mut [u8],
+            depth: &mut [Option<usize>],
+            stack: &mut Vec<usize>,
+        ) -> Result<usize, Vec<usize>> {
             if state[i] == 2 {
                 return Ok(depth[i].unwrap_or(0));
             }
@@ -582,7 +770,14 @@ impl Analyzer {
             let mut stack = Vec::new();
             match visit(i, &uses, &mut state, &mut depth, &mut stack) {
                 Ok(d) if d > MAX_DEFINITION_DEPTH => {
-                    self.error(pending[i].file, pending[i].span, ErrorKind::DefinitionTooDeep { name: pending[i].name.clone(), limit: MAX_DEFINITION_DEPTH });
+                    self.error(
+                        pending[i].file,
+                        pending[i].span,
+                        ErrorKind::DefinitionTooDeep {
+                            name: pending[i].name.clone(),
+                            limit: MAX_DEFINITION_DEPTH,
+                        },
+                    );
                     read[i] = None;
                 }
                 Ok(_) => {}
@@ -590,7 +785,11 @@ impl Analyzer {
                     if !reported {
                         let names = cycle.iter().map(|&c| pending[c].name.clone()).collect();
                         let first = cycle[0];
-                        self.error(pending[first].file, pending[first].span, ErrorKind::DefinitionCycle { cycle: names });
+                        self.error(
+                            pending[first].file,
+                            pending[first].span,
+                            ErrorKind::DefinitionCycle { cycle: names },
+                        );
                         reported = true;
                     }
                     for c in cycle {
@@ -607,12 +806,14 @@ impl Analyzer {
                 template: head.template.clone(),
                 // A body that failed to read was reported; the run stops there.
                 body: claim,
-                loc: Loc { file: pending[i].file, span: pending[i].span },
+                loc: Loc {
+                    file: pending[i].file,
+                    span: pending[i].span,
+                },
             });
         }
     }
 }
-
 
 /// The first word of the statement that holds `span`'s start.
 fn statement_head(text: &str, span: Span) -> &str {
@@ -623,7 +824,9 @@ fn statement_head(text: &str, span: Span) -> &str {
         line_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
     }
     let line = &text[line_start..];
-    let end = line.find(|c: char| !c.is_alphanumeric()).unwrap_or(line.len());
+    let end = line
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(line.len());
     &line[..end]
 }
 
@@ -652,26 +855,51 @@ fn lex_at(text: &str, span: Span) -> Result<Vec<Token>, (Span, ErrorKind)> {
 /// A date phrase from a fact file (`as_of`), as a value.
 fn date_value(text: &str, span: Span) -> Result<crate::model::Value, (Span, ErrorKind)> {
     let toks = lex_at(text, span)?;
-    let words_ok = toks.iter().all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
+    let words_ok = toks
+        .iter()
+        .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
     match value::date_phrase(&toks).filter(|_| words_ok) {
-        Some(interval) => Ok(crate::model::Value { interval, text: fold_spaces(text) }),
-        None => Err((span, ErrorKind::BadValue { text: text.to_string(), wants: "a date phrase (as in `June 2025`, `2025-06-23`, `before 2024`)" })),
+        Some(interval) => Ok(crate::model::Value {
+            interval,
+            text: fold_spaces(text),
+        }),
+        None => Err((
+            span,
+            ErrorKind::BadValue {
+                text: text.to_string(),
+                wants: "a date phrase (as in `June 2025`, `2025-06-23`, `before 2024`)",
+            },
+        )),
     }
 }
 
 /// Reads one claim (`claimcheck eval`) against an analyzed model. `file` holds
 /// the claim's text, so errors point into it. A trailing `as of DATE` is split
 /// off as for an assertion.
-pub fn read_claim(model: &Model, file: FileId, text: &str) -> Result<(Claim, Option<crate::model::Value>), Vec<Diagnostic>> {
+pub fn read_claim(
+    model: &Model,
+    file: FileId,
+    text: &str,
+) -> Result<(Claim, Option<crate::model::Value>), Vec<Diagnostic>> {
     let toks = lex(text, 0).map_err(|(span, kind)| vec![Diagnostic::new(file, span, kind)])?;
     if toks.is_empty() {
-        return Err(vec![Diagnostic::new(file, Span::new(0, 1), ErrorKind::Syntax { expected: "a claim".into(), found: "nothing".into() })]);
+        return Err(vec![Diagnostic::new(
+            file,
+            Span::new(0, 1),
+            ErrorKind::Syntax {
+                expected: "a claim".into(),
+                found: "nothing".into(),
+            },
+        )]);
     }
     let mut names: HashMap<String, Vec<(Vec<String>, EntityId)>> = HashMap::new();
     for (id, e) in model.entities.iter().enumerate() {
         for n in std::iter::once(&e.name).chain(&e.aliases) {
             if let Some(words) = name_words(n) {
-                names.entry(words[0].clone()).or_default().push((words, id as EntityId));
+                names
+                    .entry(words[0].clone())
+                    .or_default()
+                    .push((words, id as EntityId));
             }
         }
     }
@@ -679,8 +907,20 @@ pub fn read_claim(model: &Model, file: FileId, text: &str) -> Result<(Claim, Opt
         v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         v.dedup();
     }
-    let group_index: HashMap<String, GroupId> = model.groups.iter().enumerate().map(|(i, g)| (g.name.to_lowercase(), i as GroupId)).collect();
-    let heads: Vec<DefHead> = model.definitions.iter().map(|d| DefHead { slots: d.slots.clone(), template: d.template.clone() }).collect();
+    let group_index: HashMap<String, GroupId> = model
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.name.to_lowercase(), i as GroupId))
+        .collect();
+    let heads: Vec<DefHead> = model
+        .definitions
+        .iter()
+        .map(|d| DefHead {
+            slots: d.slots.clone(),
+            template: d.template.clone(),
+        })
+        .collect();
     let lexicon = Lexicon {
         entities: &model.entities,
         groups: &model.groups,
@@ -692,12 +932,19 @@ pub fn read_claim(model: &Model, file: FileId, text: &str) -> Result<(Claim, Opt
     let (claim_toks, as_of) = facts::split_as_of(&toks);
     let as_of = match as_of {
         Some((date, span)) => match value::date_phrase(date) {
-            Some(interval) => Some(crate::model::Value { interval, text: crate::syntax::parser::tokens_text(text, date) }),
+            Some(interval) => Some(crate::model::Value {
+                interval,
+                text: crate::syntax::parser::tokens_text(text, date),
+            }),
             None => {
-                return Err(vec![Diagnostic::new(file, span, ErrorKind::BadValue {
-                    text: crate::syntax::parser::tokens_text(text, date),
-                    wants: "a date phrase after `as of` (as in `as of June 2025`)",
-                })])
+                return Err(vec![Diagnostic::new(
+                    file,
+                    span,
+                    ErrorKind::BadValue {
+                        text: crate::syntax::parser::tokens_text(text, date),
+                        wants: "a date phrase after `as of` (as in `as of June 2025`)",
+                    },
+                )])
             }
         },
         None => None,
@@ -705,6 +952,6 @@ pub fn read_claim(model: &Model, file: FileId, text: &str) -> Result<(Claim, Opt
     let mut reader = Reader::new(&lexicon, file, text, claim_toks, Context::Assertion, &[]);
     match reader.read_all() {
         Ok(c) => Ok((c, as_of)),
-        Err(()) => Err(std::mem::take(&mut reader.errors)),
+        Err(claims::Reported) => Err(std::mem::take(&mut reader.errors)),
     }
 }

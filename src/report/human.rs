@@ -47,7 +47,12 @@ pub fn render(run: &Run, style: Style) -> String {
             None => ("check", "36"),
         };
         let status = style.paint(code, &format!("{status:<5}"));
-        let mut line = format!("  {status} {:>width$}  {:<9}  {}", a.line, verdict.name(), a.text);
+        let mut line = format!(
+            "  {status} {:>width$}  {:<9}  {}",
+            a.line,
+            verdict.name(),
+            a.text
+        );
         if let (Some(false), Expectation::Verdict(v)) = (r.passed, &a.expectation) {
             line.push_str(&style.paint("31", &format!("    expected {v}")));
         }
@@ -69,7 +74,12 @@ pub fn render(run: &Run, style: Style) -> String {
 }
 
 /// `eval`'s output: one claim's verdict and the evidence on each side.
-pub fn render_outcome(model: &crate::model::Model, claim: &str, outcome: &crate::eval::Outcome, style: Style) -> String {
+pub fn render_outcome(
+    model: &crate::model::Model,
+    claim: &str,
+    outcome: &crate::eval::Outcome,
+    style: Style,
+) -> String {
     let mut out = String::new();
     let verdict = outcome.verdict();
     let code = match verdict {
@@ -78,7 +88,12 @@ pub fn render_outcome(model: &crate::model::Model, claim: &str, outcome: &crate:
         crate::Verdict::Contested => "33",
         crate::Verdict::Unknown => "2",
     };
-    let _ = writeln!(out, "{}  {}", style.paint(code, &format!("{:<9}", verdict.name())), crate::syntax::lexer::fold_spaces(claim));
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        style.paint(code, &format!("{:<9}", verdict.name())),
+        crate::syntax::lexer::fold_spaces(claim)
+    );
     for (label, facts) in [("for", &outcome.support), ("against", &outcome.refute)] {
         for f in facts {
             let fact = &model.facts[*f as usize];

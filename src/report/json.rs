@@ -51,7 +51,9 @@ pub fn evidence(run: &Run, model: &Model, id: FactId) -> EvidenceJson {
     let doc = document_of(model, f.source);
     EvidenceJson {
         source: s.id.clone(),
-        speaker: s.via.map(|_| s.name.clone().unwrap_or_else(|| s.id.clone())),
+        speaker: s
+            .via
+            .map(|_| s.name.clone().unwrap_or_else(|| s.id.clone())),
         document: model.sources[doc as usize].id.clone(),
         quote: f.quote.clone(),
         as_of: f.as_of.as_ref().map(|a| a.text.clone()),
@@ -81,8 +83,18 @@ pub fn render(run: &Run) -> String {
                 expected,
                 verdict: r.outcome.verdict().name(),
                 passed: r.passed,
-                support: r.outcome.support.iter().map(|f| evidence(run, run.model, *f)).collect(),
-                refute: r.outcome.refute.iter().map(|f| evidence(run, run.model, *f)).collect(),
+                support: r
+                    .outcome
+                    .support
+                    .iter()
+                    .map(|f| evidence(run, run.model, *f))
+                    .collect(),
+                refute: r
+                    .outcome
+                    .refute
+                    .iter()
+                    .map(|f| evidence(run, run.model, *f))
+                    .collect(),
             }
         })
         .collect();

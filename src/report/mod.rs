@@ -16,10 +16,16 @@ pub struct Run<'a> {
 
 impl Run<'_> {
     pub fn passed(&self) -> usize {
-        self.results.iter().filter(|r| r.passed == Some(true)).count()
+        self.results
+            .iter()
+            .filter(|r| r.passed == Some(true))
+            .count()
     }
     pub fn failed(&self) -> usize {
-        self.results.iter().filter(|r| r.passed == Some(false)).count()
+        self.results
+            .iter()
+            .filter(|r| r.passed == Some(false))
+            .count()
     }
 }
 

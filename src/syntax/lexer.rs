@@ -58,10 +58,7 @@ fn word(i: &str) -> IResult<&str, &str> {
     recognize(pair(
         take_while1(is_word_char),
         many0(pair(
-            pair(
-                char(','),
-                satisfy(|c| c.is_ascii_digit()),
-            ),
+            pair(char(','), satisfy(|c| c.is_ascii_digit())),
             nom::bytes::complete::take_while(is_word_char),
         )),
     ))(i)
@@ -204,7 +201,11 @@ mod tests {
         use TokenKind::*;
         assert_eq!(
             kinds("sent 14,000 troops"),
-            vec![(Word, "sent".into()), (Word, "14,000".into()), (Word, "troops".into())]
+            vec![
+                (Word, "sent".into()),
+                (Word, "14,000".into()),
+                (Word, "troops".into())
+            ]
         );
         assert_eq!(
             kinds("every x, y in axis:"),
@@ -220,7 +221,12 @@ mod tests {
         );
         assert_eq!(
             kinds("June 23, 2025"),
-            vec![(Word, "June".into()), (Word, "23".into()), (Comma, ",".into()), (Word, "2025".into())]
+            vec![
+                (Word, "June".into()),
+                (Word, "23".into()),
+                (Comma, ",".into()),
+                (Word, "2025".into())
+            ]
         );
     }
 
@@ -237,6 +243,9 @@ mod tests {
                 (Text, "a \"crime\"".into()),
             ]
         );
-        assert!(matches!(lex("say \"oops", 0), Err((_, ErrorKind::UnterminatedString))));
+        assert!(matches!(
+            lex("say \"oops", 0),
+            Err((_, ErrorKind::UnterminatedString))
+        ));
     }
 }

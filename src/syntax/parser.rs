@@ -173,7 +173,11 @@ fn parse_statement(stmt: &str, base: usize) -> Result<StatementKind, SyntaxError
                 ));
             };
             let after_v = v.span.end as usize - base;
-            parse_assertion(Expectation::Verdict(verdict), &stmt[after_v..], base + after_v)
+            parse_assertion(
+                Expectation::Verdict(verdict),
+                &stmt[after_v..],
+                base + after_v,
+            )
         }
         _ => {
             let w = if word.is_empty() {
@@ -242,9 +246,9 @@ fn name_from(toks: &[Token]) -> Option<(Name, usize)> {
 
 /// `relation NAME [symmetric] [functional]: TEMPLATE (| TEMPLATE)*`
 fn parse_relation(rest: &str, base: usize) -> Result<StatementKind, SyntaxError> {
-    let colon = rest.find(':').ok_or_else(|| {
-        expected("`:` after the relation's name", None, base + rest.len())
-    })?;
+    let colon = rest
+        .find(':')
+        .ok_or_else(|| expected("`:` after the relation's name", None, base + rest.len()))?;
     let toks = lex(&rest[..colon], base)?;
     let Some(name_tok) = toks.first().filter(|t| t.kind == TokenKind::Word) else {
         return Err(expected("a relation name", toks.first(), base + colon));
@@ -293,11 +297,18 @@ fn parse_relation(rest: &str, base: usize) -> Result<StatementKind, SyntaxError>
 fn parse_entity(rest: &str, base: usize) -> Result<StatementKind, SyntaxError> {
     let toks = lex(rest, base)?;
     let end = base + rest.len();
-    let (name, n) = name_from(&toks).ok_or_else(|| expected("an entity name", toks.first(), end))?;
+    let (name, n) =
+        name_from(&toks).ok_or_else(|| expected("an entity name", toks.first(), end))?;
     let mut i = n;
     match toks.get(i) {
         Some(t) if t.kind == TokenKind::LParen => i += 1,
-        other => return Err(expected("`(` and the entity's kind, as in `(country)`", other, end)),
+        other => {
+            return Err(expected(
+                "`(` and the entity's kind, as in `(country)`",
+                other,
+                end,
+            ))
+        }
     }
     let (kind, k) = name_from(&toks[i..]).ok_or_else(|| expected("a kind", toks.get(i), end))?;
     if k != 1 {
@@ -311,7 +322,11 @@ fn parse_entity(rest: &str, base: usize) -> Result<StatementKind, SyntaxError> {
     let mut aliases = Vec::new();
     if i < toks.len() {
         if !toks[i].is_word("aka") {
-            return Err(expected("`aka` or the end of the statement", toks.get(i), end));
+            return Err(expected(
+                "`aka` or the end of the statement",
+                toks.get(i),
+                end,
+            ));
         }
         i += 1;
         loop {
@@ -339,7 +354,11 @@ fn parse_group(rest: &str, base: usize) -> Result<StatementKind, SyntaxError> {
     let end = base + rest.len();
     let (name, n) = name_from(&toks).ok_or_else(|| expected("a group name", toks.first(), end))?;
     if n != 1 {
-        return Err(expected("`=` after the group's name (one word)", toks.get(1), end));
+        return Err(expected(
+            "`=` after the group's name (one word)",
+            toks.get(1),
+            end,
+        ));
     }
     match toks.get(1) {
         Some(t) if t.kind == TokenKind::Equals => {}
@@ -349,8 +368,8 @@ fn parse_group(rest: &str, base: usize) -> Result<StatementKind, SyntaxError> {
     let mut i = 2;
     if i < toks.len() {
         loop {
-            let (m, a) =
-                name_from(&toks[i..]).ok_or_else(|| expected("a member entity", toks.get(i), end))?;
+            let (m, a) = name_from(&toks[i..])
+                .ok_or_else(|| expected("a member entity", toks.get(i), end))?;
             members.push(m);
             i += a;
             match toks.get(i) {
@@ -381,7 +400,13 @@ fn parse_define(rest: &str, base: usize) -> Result<StatementKind, SyntaxError> {
             _ => {}
         }
     }
-    let colon = colon.ok_or_else(|| expected("`:` after the definition's template", None, base + rest.len()))?;
+    let colon = colon.ok_or_else(|| {
+        expected(
+            "`:` after the definition's template",
+            None,
+            base + rest.len(),
+        )
+    })?;
     let template = parse_template(&rest[..colon], base)?;
     let body = lex(&rest[colon + 1..], base + colon + 1)?;
     let Some(first) = body.first() else {
@@ -431,11 +456,16 @@ mod tests {
 
     #[test]
     fn reports_every_bad_statement() {
-        let src = "asert: x\nexpect supportd: y\nentity North Korea (country) aka DPRK, Pyongyang\n";
+        let src =
+            "asert: x\nexpect supportd: y\nentity North Korea (country) aka DPRK, Pyongyang\n";
         let (file, errors) = parse_rule_file(src);
         assert_eq!(file.statements.len(), 1);
         assert_eq!(errors.len(), 2);
-        assert!(matches!(&errors[0].1, ErrorKind::UnknownStatement { suggestions, .. } if suggestions == &["assert"]));
-        assert!(matches!(&errors[1].1, ErrorKind::UnknownVerdict { suggestions, .. } if suggestions == &["supported"]));
+        assert!(
+            matches!(&errors[0].1, ErrorKind::UnknownStatement { suggestions, .. } if suggestions == &["assert"])
+        );
+        assert!(
+            matches!(&errors[1].1, ErrorKind::UnknownVerdict { suggestions, .. } if suggestions == &["supported"])
+        );
     }
 }

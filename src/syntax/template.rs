@@ -61,7 +61,9 @@ fn optional(i: &str) -> IResult<&str, Seg> {
     map(
         delimited(
             char('('),
-            recognize(take_while1(|c: char| !"()/{}\\".contains(c) && !c.is_whitespace())),
+            recognize(take_while1(|c: char| {
+                !"()/{}\\".contains(c) && !c.is_whitespace()
+            })),
             char(')'),
         ),
         |s: &str| Seg::Opt(s.to_string()),
@@ -87,7 +89,10 @@ fn expand(segs: &[Seg]) -> Vec<String> {
         match s {
             Seg::Char(c) => forms.iter_mut().for_each(|f| f.extend(c.to_lowercase())),
             Seg::Opt(o) => {
-                let with: Vec<String> = forms.iter().map(|f| format!("{f}{}", o.to_lowercase())).collect();
+                let with: Vec<String> = forms
+                    .iter()
+                    .map(|f| format!("{f}{}", o.to_lowercase()))
+                    .collect();
                 forms.extend(with);
             }
             Seg::Slash => unreachable!("alternatives are split before expansion"),
@@ -144,7 +149,11 @@ pub fn parse_template(text: &str, base: usize) -> Result<Template, Err> {
                 return Err(bad(off(r), 1, "templates cannot contain `\"`"));
             }
             if c == '}' {
-                return Err(bad(off(r), 1, "unexpected `}`; write `\\}` for a literal brace"));
+                return Err(bad(
+                    off(r),
+                    1,
+                    "unexpected `}`; write `\\}` for a literal brace",
+                ));
             }
             if (c == ',' || c == ':') && !alts.iter().all(|a| a.is_empty()) {
                 break; // punctuation is its own word, as in claims
@@ -201,12 +210,19 @@ pub fn parse_template(text: &str, base: usize) -> Result<Template, Err> {
         .iter()
         .all(|p| matches!(p, Part::Literal { optional: true, .. }))
     {
-        return Err(bad(base, text.len(), "a template needs a word that is not optional"));
+        return Err(bad(
+            base,
+            text.len(),
+            "a template needs a word that is not optional",
+        ));
     }
     Ok(Template {
         parts,
         text: fold_spaces(text),
-        span: Span::new(base + (text.len() - text.trim_start().len()), base + text.trim_end().len()),
+        span: Span::new(
+            base + (text.len() - text.trim_start().len()),
+            base + text.trim_end().len(),
+        ),
     })
 }
 
@@ -222,7 +238,9 @@ mod tests {
                     Some(k) => format!("{{{name}:{}}}", k.text),
                     None => format!("{{{name}}}"),
                 },
-                Part::Literal { forms, optional, .. } => {
+                Part::Literal {
+                    forms, optional, ..
+                } => {
                     format!("{}{}", forms.join("/"), if *optional { "?" } else { "" })
                 }
             })
@@ -232,7 +250,10 @@ mod tests {
     #[test]
     fn cucumber_syntax() {
         let t = parse_template("{seller} sold arms/weapons to {buyer:country}", 0).unwrap();
-        assert_eq!(forms(&t), ["{seller}", "sold", "arms/weapons", "to", "{buyer:country}"]);
+        assert_eq!(
+            forms(&t),
+            ["{seller}", "sold", "arms/weapons", "to", "{buyer:country}"]
+        );
         let t = parse_template("sent troop(s) to", 0).unwrap();
         assert_eq!(forms(&t), ["sent", "troop/troops", "to"]);
         let t = parse_template(r"a\/b \{x\} very (much)", 0).unwrap();

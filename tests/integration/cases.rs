@@ -8,7 +8,11 @@ use crate::Test;
 fn cases() {
     insta::glob!("../cases", "*/facts.yaml", |path| {
         let dir = path.parent().unwrap();
-        let code = if dir.join("EXPECT_EXIT_1").exists() { 1 } else { 0 };
+        let code = if dir.join("EXPECT_EXIT_1").exists() {
+            1
+        } else {
+            0
+        };
         let out = Test::new(dir).args(&["check", "."]).expect_code(code);
         insta::assert_snapshot!(out.stdout);
     });
@@ -18,8 +22,12 @@ fn cases() {
 fn cases_give_the_same_bytes_in_json() {
     insta::glob!("../cases", "*/facts.yaml", |path| {
         let dir = path.parent().unwrap();
-        let a = Test::new(dir).args(&["check", ".", "--format", "json"]).run();
-        let b = Test::new(dir).args(&["check", "--format", "json", "."]).run();
+        let a = Test::new(dir)
+            .args(&["check", ".", "--format", "json"])
+            .run();
+        let b = Test::new(dir)
+            .args(&["check", "--format", "json", "."])
+            .run();
         assert_eq!(a.stdout, b.stdout);
         let v: serde_json::Value = serde_json::from_str(&a.stdout).expect("valid JSON");
         assert_eq!(v["version"], 1);

@@ -9,15 +9,23 @@ const FACTS: &str = "sources:\n  - id: report\n    publisher: Example Daily\n   
 #[test]
 fn the_bundled_example_passes() {
     let out = Test::new(root()).arg("check").expect_code(0);
-    assert!(out.stdout.ends_with(" passed, 0 failed\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with(" passed, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stderr.is_empty());
     insta::assert_snapshot!("axis_report", out.stdout);
 }
 
 #[test]
 fn the_example_is_the_same_bytes_whatever_the_path_order() {
-    let a = Test::new(root()).args(&["check", "rules", "fixtures"]).run();
-    let b = Test::new(root()).args(&["check", "fixtures", "rules/axis.claims"]).run();
+    let a = Test::new(root())
+        .args(&["check", "rules", "fixtures"])
+        .run();
+    let b = Test::new(root())
+        .args(&["check", "fixtures", "rules/axis.claims"])
+        .run();
     assert_eq!(a.stdout, b.stdout);
 }
 
@@ -28,14 +36,29 @@ fn an_unmet_expectation_exits_1_and_check_lines_never_count() {
         ("facts.yaml", FACTS),
     ]);
     let out = Test::new(ws.path()).args(&["check", "."]).expect_code(1);
-    assert!(out.stdout.contains("FAIL  6  unknown    Iran sent troops to Russia    expected supported"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("FAIL  6  unknown    Iran sent troops to Russia    expected supported"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("check 7  unknown"), "{}", out.stdout);
-    assert!(out.stdout.ends_with("1 passed, 1 failed\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with("1 passed, 1 failed\n"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn evidence_shows_source_as_of_and_quote() {
-    let ws = workspace(&[("rules.claims", &format!("{RULES}assert: North Korea sent more than 10000 troops to Russia\n")), ("facts.yaml", FACTS)]);
+    let ws = workspace(&[
+        (
+            "rules.claims",
+            &format!("{RULES}assert: North Korea sent more than 10000 troops to Russia\n"),
+        ),
+        ("facts.yaml", FACTS),
+    ]);
     let out = Test::new(ws.path()).args(&["check", "."]).expect_code(0);
     assert!(
         out.stdout.contains("for      report (Example Daily, 2025-06-27), as of June 2025: \"more than 14,000 troops\""),
@@ -46,7 +69,10 @@ fn evidence_shows_source_as_of_and_quote() {
 
 #[test]
 fn no_colour_when_not_a_terminal_or_with_no_color() {
-    let out = Test::new(root()).arg("check").env("NO_COLOR", "1").expect_code(0);
+    let out = Test::new(root())
+        .arg("check")
+        .env("NO_COLOR", "1")
+        .expect_code(0);
     assert!(!out.stdout.contains('\x1b'));
     let out = Test::new(root()).arg("check").expect_code(0);
     assert!(!out.stdout.contains('\x1b'), "stdout is a pipe here");
@@ -54,35 +80,72 @@ fn no_colour_when_not_a_terminal_or_with_no_color() {
 
 #[test]
 fn a_missing_path_is_a_load_error() {
-    let out = Test::new(root()).args(&["check", "no/such/place"]).expect_code(2);
-    assert!(out.stderr.contains("no such file or folder `no/such/place`"), "{}", out.stderr);
+    let out = Test::new(root())
+        .args(&["check", "no/such/place"])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("no such file or folder `no/such/place`"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    Test::new(root()).args(&["check", "--format", "yaml"]).expect_code(2);
+    Test::new(root())
+        .args(&["check", "--format", "yaml"])
+        .expect_code(2);
     Test::new(root()).arg("frobnicate").expect_code(2);
 }
 
 #[test]
 fn eval_prints_verdict_and_evidence() {
     let ws = workspace(&[("rules.claims", RULES), ("facts.yaml", FACTS)]);
-    let out = Test::new(ws.path()).args(&["eval", "DPRK sent more than 10 thousand troops to Russia", "."]).expect_code(0);
-    assert!(out.stdout.starts_with("supported  DPRK sent more than 10 thousand troops to Russia\n"), "{}", out.stdout);
+    let out = Test::new(ws.path())
+        .args(&[
+            "eval",
+            "DPRK sent more than 10 thousand troops to Russia",
+            ".",
+        ])
+        .expect_code(0);
+    assert!(
+        out.stdout
+            .starts_with("supported  DPRK sent more than 10 thousand troops to Russia\n"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("for      report"), "{}", out.stdout);
-    let out = Test::new(ws.path()).args(&["eval", "not Iran sent troops to Russia", "."]).expect_code(0);
+    let out = Test::new(ws.path())
+        .args(&["eval", "not Iran sent troops to Russia", "."])
+        .expect_code(0);
     assert!(out.stdout.starts_with("unknown"), "{}", out.stdout);
     let out = Test::new(ws.path())
-        .args(&["eval", "North Korea sent more than 14000 troops to Russia as of 2024", "."])
+        .args(&[
+            "eval",
+            "North Korea sent more than 14000 troops to Russia as of 2024",
+            ".",
+        ])
         .expect_code(0);
-    assert!(out.stdout.starts_with("unknown"), "as of 2024 leaves the June 2025 fact out: {}", out.stdout);
+    assert!(
+        out.stdout.starts_with("unknown"),
+        "as of 2024 leaves the June 2025 fact out: {}",
+        out.stdout
+    );
 }
 
 #[test]
 fn eval_errors_point_into_the_claim() {
     let ws = workspace(&[("rules.claims", RULES), ("facts.yaml", FACTS)]);
-    let out = Test::new(ws.path()).args(&["eval", "Nroth Korea sent troops to Russia", "."]).expect_code(2);
-    assert!(out.stderr.contains("unknown entity `Nroth Korea`; did you mean `North Korea`?"), "{}", out.stderr);
+    let out = Test::new(ws.path())
+        .args(&["eval", "Nroth Korea sent troops to Russia", "."])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("unknown entity `Nroth Korea`; did you mean `North Korea`?"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("--> <claim>:1:1"), "{}", out.stderr);
     insta::assert_snapshot!("eval_unknown_entity", out.stderr);
 }
@@ -91,12 +154,21 @@ fn eval_errors_point_into_the_claim() {
 // stack overflow.
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
-    let claim = format!("{}Iran sent troops to Russia{}", "(".repeat(5000), ")".repeat(5000));
-    let ws = workspace(&[("rules.claims", &format!("{RULES}assert: {claim}\n")), ("facts.yaml", FACTS)]);
+    let claim = format!(
+        "{}Iran sent troops to Russia{}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let ws = workspace(&[
+        ("rules.claims", &format!("{RULES}assert: {claim}\n")),
+        ("facts.yaml", FACTS),
+    ]);
     let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
     assert!(out.stderr.contains("nested too deeply"), "{}", out.stderr);
     let nots = format!("{}Iran sent troops to Russia", "not ".repeat(5000));
-    let out = Test::new(ws.path()).args(&["eval", &nots, "."]).expect_code(2);
+    let out = Test::new(ws.path())
+        .args(&["eval", &nots, "."])
+        .expect_code(2);
     assert!(out.stderr.contains("nested too deeply"), "{}", out.stderr);
 }
 
@@ -107,8 +179,21 @@ fn every_error_of_a_run_is_reported() {
         ("facts.yaml", "sources:\n  - id: report\nfacts:\n  - says: Iran sent troops to Russia\n    source: reprot\n"),
     ]);
     let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
-    assert!(out.stderr.contains("did you mean `Russia`?"), "{}", out.stderr);
-    assert!(out.stderr.contains("did you mean `supported`?"), "{}", out.stderr);
-    assert!(out.stderr.contains("unknown source `reprot`; did you mean `report`?"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `Russia`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("did you mean `supported`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("unknown source `reprot`; did you mean `report`?"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("(3 errors)"), "{}", out.stderr);
 }

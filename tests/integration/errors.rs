@@ -18,7 +18,10 @@ fn errors() {
                 out.stderr
             );
         }
-        assert!(out.stdout.is_empty(), "nothing on stdout when loading fails");
+        assert!(
+            out.stdout.is_empty(),
+            "nothing on stdout when loading fails"
+        );
         insta::assert_snapshot!(out.stderr);
     });
 }

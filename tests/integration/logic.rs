@@ -3,14 +3,22 @@
 use claimcheck::eval::Outcome;
 use claimcheck::logic::{Bits, Verdict};
 use proptest::prelude::*;
+use std::ops::Not;
 
 fn bits() -> impl Strategy<Value = Bits> {
-    (any::<bool>(), any::<bool>()).prop_map(|(t, f)| Bits { told_true: t, told_false: f })
+    (any::<bool>(), any::<bool>()).prop_map(|(t, f)| Bits {
+        told_true: t,
+        told_false: f,
+    })
 }
 
 fn outcome() -> impl Strategy<Value = Outcome> {
-    (bits(), proptest::collection::vec(0u32..6, 0..3), proptest::collection::vec(0u32..6, 0..3)).prop_map(
-        |(b, mut s, mut r)| {
+    (
+        bits(),
+        proptest::collection::vec(0u32..6, 0..3),
+        proptest::collection::vec(0u32..6, 0..3),
+    )
+        .prop_map(|(b, mut s, mut r)| {
             s.sort();
             s.dedup();
             r.sort();
@@ -26,9 +34,12 @@ fn outcome() -> impl Strategy<Value = Outcome> {
             } else if r.is_empty() {
                 r.push(1);
             }
-            Outcome { bits: b, support: s, refute: r }
-        },
-    )
+            Outcome {
+                bits: b,
+                support: s,
+                refute: r,
+            }
+        })
 }
 
 proptest! {
@@ -80,7 +91,12 @@ proptest! {
 #[test]
 fn verdict_table() {
     // SPEC §4.2's table, row by row.
-    let v = |t, f| Verdict::from_bits(Bits { told_true: t, told_false: f });
+    let v = |t, f| {
+        Verdict::from_bits(Bits {
+            told_true: t,
+            told_false: f,
+        })
+    };
     assert_eq!(v(true, false), Verdict::Supported);
     assert_eq!(v(false, true), Verdict::Refuted);
     assert_eq!(v(true, true), Verdict::Contested);

@@ -49,7 +49,9 @@ impl Test {
     #[track_caller]
     pub fn run(&self) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimcheck"));
-        cmd.args(&self.args).current_dir(&self.dir).env_remove("NO_COLOR");
+        cmd.args(&self.args)
+            .current_dir(&self.dir)
+            .env_remove("NO_COLOR");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
@@ -66,7 +68,8 @@ impl Test {
     pub fn expect_code(&self, code: i32) -> Output {
         let out = self.run();
         assert_eq!(
-            out.code, code,
+            out.code,
+            code,
             "exit code of claimcheck {:?} in {}\n--- stdout\n{}\n--- stderr\n{}",
             self.args,
             self.dir.display(),
