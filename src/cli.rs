@@ -27,6 +27,14 @@ pub struct Cli {
 pub enum Format {
     Human,
     Json,
+    Junit,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ConflictFormat {
+    Human,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -37,7 +45,21 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Exit 1 when any two facts of the workspace conflict.
+        #[arg(long)]
+        fail_on_conflict: bool,
         /// Let a source's `text:` point outside the workspace.
+        #[arg(long)]
+        allow_outside_paths: bool,
+    },
+    /// List every pair of facts where one would refute what the other asserts.
+    Conflicts {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: ConflictFormat,
+        /// Exit 1 when any conflict exists.
+        #[arg(long)]
+        fail_on_conflict: bool,
         #[arg(long)]
         allow_outside_paths: bool,
     },
@@ -74,6 +96,7 @@ pub fn run(args: Vec<String>) -> i32 {
         Command::Check {
             paths,
             format,
+            fail_on_conflict,
             allow_outside_paths,
         } => {
             let ws = match crate::load_workspace(
@@ -99,9 +122,57 @@ pub fn run(args: Vec<String>) -> i32 {
                     },
                 ),
                 Format::Json => report::json::render(&run),
+                Format::Junit => report::ci::junit(&run),
+                Format::Github => report::ci::github(&run),
             };
             let _ = stdout.write_all(text.as_bytes());
-            if run.failed() > 0 {
+            let conflicted = fail_on_conflict && !crate::conflicts::find(&ws.model).is_empty();
+            if conflicted {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "claimcheck: facts conflict (see `claimcheck conflicts`)"
+                );
+            }
+            if run.failed() > 0 || conflicted {
+                EXIT_FAILED
+            } else {
+                EXIT_OK
+            }
+        }
+        Command::Conflicts {
+            paths,
+            format,
+            fail_on_conflict,
+            allow_outside_paths,
+        } => {
+            let ws = match crate::load_workspace(
+                &paths,
+                &Options {
+                    allow_outside_paths,
+                },
+            ) {
+                Ok(ws) => ws,
+                Err(f) => return load_failed(&f),
+            };
+            let conflicts = crate::conflicts::find(&ws.model);
+            let run = Run {
+                files: &ws.files,
+                model: &ws.model,
+                results: &[],
+            };
+            let text = match format {
+                ConflictFormat::Human => report::human::render_conflicts(
+                    &ws.files,
+                    &ws.model,
+                    &conflicts,
+                    Style {
+                        color: color(std::io::stdout().is_terminal()),
+                    },
+                ),
+                ConflictFormat::Json => report::json::render_conflicts(&run, &conflicts),
+            };
+            let _ = stdout.write_all(text.as_bytes());
+            if fail_on_conflict && !conflicts.is_empty() {
                 EXIT_FAILED
             } else {
                 EXIT_OK

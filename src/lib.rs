@@ -9,6 +9,7 @@
 
 pub mod analyze;
 pub mod cli;
+pub mod conflicts;
 pub mod diag;
 pub mod eval;
 pub mod facts;

@@ -102,3 +102,41 @@ pub fn render_outcome(
     }
     out
 }
+
+/// `conflicts`: each asserted sentence with the facts on both sides.
+pub fn render_conflicts(
+    files: &crate::load::Files,
+    model: &crate::model::Model,
+    conflicts: &[crate::conflicts::Conflict],
+    style: Style,
+) -> String {
+    use crate::conflicts::ConflictKind;
+    let mut out = String::new();
+    let place = |f: u32| {
+        let fact = &model.facts[f as usize];
+        format!("{}:{}", files.get(fact.loc.file).display, fact.line)
+    };
+    for (sentence, group) in crate::conflicts::grouped(conflicts) {
+        let _ = writeln!(out, "{}", style.paint("1", sentence));
+        for c in group {
+            let label = match c.kind {
+                ConflictKind::Denial => "denies",
+                ConflictKind::Values => "differs",
+                ConflictKind::ClosedWorld => "excludes",
+            };
+            for (l, f) in [("says", c.asserted), (label, c.against)] {
+                let fact = &model.facts[f as usize];
+                let _ = writeln!(
+                    out,
+                    "  {l:<8} {}  {}",
+                    evidence_line(model, fact),
+                    style.paint("2", &format!("({})", place(f)))
+                );
+            }
+        }
+        out.push('\n');
+    }
+    let n = conflicts.len();
+    let _ = writeln!(out, "{n} conflict{}", if n == 1 { "" } else { "s" });
+    out
+}

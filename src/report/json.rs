@@ -108,3 +108,35 @@ pub fn render(run: &Run) -> String {
     s.push('\n');
     s
 }
+
+#[derive(Serialize)]
+pub struct ConflictsReport {
+    pub version: u32,
+    pub conflicts: Vec<ConflictJson>,
+}
+
+#[derive(Serialize)]
+pub struct ConflictJson {
+    pub sentence: String,
+    pub kind: &'static str,
+    pub asserted: EvidenceJson,
+    pub against: EvidenceJson,
+}
+
+pub fn render_conflicts(run: &Run, conflicts: &[crate::conflicts::Conflict]) -> String {
+    let report = ConflictsReport {
+        version: SCHEMA_VERSION,
+        conflicts: conflicts
+            .iter()
+            .map(|c| ConflictJson {
+                sentence: c.sentence.clone(),
+                kind: c.kind.name(),
+                asserted: evidence(run, run.model, c.asserted),
+                against: evidence(run, run.model, c.against),
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&report).expect("reports serialize");
+    s.push('\n');
+    s
+}

@@ -1,5 +1,6 @@
 //! Reports: turn checked assertions into text for people (`human`) or
 //! machines (`json`). Reports only format; they never evaluate.
+pub mod ci;
 pub mod human;
 pub mod json;
 

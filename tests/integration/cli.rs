@@ -197,3 +197,91 @@ fn every_error_of_a_run_is_reported() {
     );
     assert!(out.stderr.contains("(3 errors)"), "{}", out.stderr);
 }
+
+#[test]
+fn conflicts_lists_each_pair_and_fail_on_conflict_exits_1() {
+    let out = Test::new(root()).arg("conflicts").expect_code(0);
+    assert!(out.stdout.ends_with("3 conflicts\n"), "{}", out.stdout);
+    insta::assert_snapshot!("axis_conflicts", out.stdout);
+    Test::new(root())
+        .args(&["conflicts", "--fail-on-conflict"])
+        .expect_code(1);
+    Test::new(root())
+        .args(&["check", "--fail-on-conflict"])
+        .expect_code(1);
+    let json = Test::new(root())
+        .args(&["conflicts", "--format", "json"])
+        .expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["conflicts"].as_array().unwrap().len(), 3);
+    assert_eq!(v["conflicts"][0]["kind"], "denial");
+}
+
+#[test]
+fn conflicts_skip_pairs_dated_apart_and_cover_values_and_only() {
+    let rules = format!("{RULES}relation treaty symmetric: treaty between {{a:country}} and {{b:country}}\ngroup axis = Russia, North Korea, Iran\n");
+    let facts = "sources:\n  - id: a\n  - id: b\nfacts:\n  - says: North Korea sent 14000 troops to Russia\n    source: a\n    as_of: June 2025\n  - says: North Korea sent 11000 troops to Russia\n    source: b\n    as_of: December 2024\n  - says: North Korea sent 12000 troops to Russia\n    source: b\n  - only: treaty between Russia and North Korea\n    among: axis\n    source: a\n  - says: treaty between Iran and Russia\n    source: b\n";
+    let ws = workspace(&[("rules.claims", &rules), ("facts.yaml", facts)]);
+    let out = Test::new(ws.path())
+        .args(&["conflicts", "."])
+        .expect_code(0);
+    // 14000 (June 2025) vs 11000 (Dec 2024) are dated apart; 12000 has no date.
+    assert!(out.stdout.ends_with("3 conflicts\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("excludes"), "{}", out.stdout);
+    insta::assert_snapshot!("conflict_kinds", out.stdout);
+}
+
+#[test]
+fn junit_is_well_formed_xml_with_a_case_per_assertion() {
+    let out = Test::new(root())
+        .args(&["check", "--format", "junit"])
+        .expect_code(0);
+    let doc = roxmltree::Document::parse(&out.stdout).expect("JUnit parses as XML");
+    let suites: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    assert_eq!(suites.len(), 1);
+    assert_eq!(suites[0].attribute("name"), Some("rules/axis.claims"));
+    let cases = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .count();
+    assert_eq!(
+        Some(cases.to_string().as_str()),
+        suites[0].attribute("tests")
+    );
+    assert!(doc.descendants().all(|n| !n.has_tag_name("failure")));
+}
+
+#[test]
+fn junit_and_github_report_unmet_expectations() {
+    let facts = "sources:\n  - id: a\n  - id: b\nfacts:\n  - says: Iran sent troops to Russia\n    source: a\n  - says: not Iran sent troops to Russia\n    source: b\n";
+    let ws = workspace(&[
+        ("rules.claims", &format!("{RULES}assert: Iran sent troops to Russia\ncheck: Iran sent troops to Russia\nexpect unknown: North Korea sent troops to Iran\n")),
+        ("facts.yaml", facts),
+    ]);
+    let out = Test::new(ws.path())
+        .args(&["check", ".", "--format", "junit"])
+        .expect_code(1);
+    let doc = roxmltree::Document::parse(&out.stdout).expect("JUnit parses as XML");
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("one failure");
+    assert_eq!(
+        failure.attribute("message"),
+        Some("expected supported, got contested")
+    );
+    let out = Test::new(ws.path())
+        .args(&["check", ".", "--format", "github"])
+        .expect_code(1);
+    insta::assert_snapshot!("github_annotations", out.stdout);
+    assert!(out.stdout.starts_with("::error file=rules.claims,line=6,col=1,title=claimcheck::expected supported, got contested"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("::warning file=rules.claims,line=7,col=1,title=claimcheck::contested"),
+        "{}",
+        out.stdout
+    );
+}

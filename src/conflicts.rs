@@ -1,0 +1,167 @@
+//! Conflicts between sources (SPEC §4.3): pairs of facts where one would
+//! refute what the other asserts — a denial covering an assertion's values,
+//! functional values with disjoint intervals, or an `only` that leaves an
+//! asserted tuple out — unless both have an `as_of` and the two do not overlap.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::model::{FactBody, FactId, Key, KeyArg, Model, Row, Tuple};
+use crate::value::Interval;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ConflictKind {
+    /// A denial whose values cover the assertion's.
+    Denial,
+    /// A functional relation with disjoint values.
+    Values,
+    /// An `only` that leaves the asserted tuple out.
+    ClosedWorld,
+}
+
+impl ConflictKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConflictKind::Denial => "denial",
+            ConflictKind::Values => "values",
+            ConflictKind::ClosedWorld => "only",
+        }
+    }
+}
+
+/// One conflicting pair: `asserted` states the tuple, `against` would refute it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Conflict {
+    pub asserted: FactId,
+    pub against: FactId,
+    pub kind: ConflictKind,
+    /// The asserted tuple, as a sentence.
+    pub sentence: String,
+}
+
+fn values(t: &Tuple) -> Vec<Interval> {
+    t.values
+        .iter()
+        .map(|v| v.as_ref().map_or(Interval::ALL, |v| v.interval))
+        .collect()
+}
+
+fn dated_apart(model: &Model, a: FactId, b: FactId) -> bool {
+    match (
+        &model.facts[a as usize].as_of,
+        &model.facts[b as usize].as_of,
+    ) {
+        (Some(x), Some(y)) => x.interval.disjoint(&y.interval),
+        _ => false,
+    }
+}
+
+/// Every conflicting pair, sorted by sentence, then by the facts' order.
+pub fn find(model: &Model) -> Vec<Conflict> {
+    let mut out: BTreeSet<Conflict> = BTreeSet::new();
+    // Pairs under one key.
+    for (key, rows) in &model.index {
+        let functional = model.relations[key.relation as usize].functional;
+        for (i, a) in rows.iter().enumerate() {
+            for b in &rows[i + 1..] {
+                for (x, y) in [(*a, *b), (*b, *a)] {
+                    if let Some(kind) = refutes(model, x, y, functional) {
+                        // Disjoint values conflict both ways: list the pair once.
+                        let mirrored = kind == ConflictKind::Values && x.fact > y.fact;
+                        if !mirrored && x.fact != y.fact && !dated_apart(model, x.fact, y.fact) {
+                            let (tuple, _) = model.tuple(x);
+                            out.insert(Conflict {
+                                asserted: x.fact,
+                                against: y.fact,
+                                kind,
+                                sentence: model.sentence(tuple),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Asserted tuples that an `only` of their relation leaves out.
+    let mut asserted_by_relation: HashMap<u32, Vec<(&Key, Row)>> = HashMap::new();
+    for (key, rows) in &model.index {
+        for r in rows {
+            if !model.tuple(*r).1 {
+                asserted_by_relation
+                    .entry(key.relation)
+                    .or_default()
+                    .push((key, *r));
+            }
+        }
+    }
+    for (rel, onlys) in &model.closed_worlds {
+        for &o in onlys {
+            let FactBody::Only {
+                members,
+                listed_keys,
+                ..
+            } = &model.facts[o as usize].body
+            else {
+                continue;
+            };
+            for (key, row) in asserted_by_relation
+                .get(rel)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
+                let inside = key.args.iter().all(|a| match a {
+                    KeyArg::Entity(e) => members.contains(e),
+                    KeyArg::Text(_) => true,
+                });
+                if inside
+                    && !listed_keys.contains(*key)
+                    && row.fact != o
+                    && !dated_apart(model, row.fact, o)
+                {
+                    let (tuple, _) = model.tuple(*row);
+                    out.insert(Conflict {
+                        asserted: row.fact,
+                        against: o,
+                        kind: ConflictKind::ClosedWorld,
+                        sentence: model.sentence(tuple),
+                    });
+                }
+            }
+        }
+    }
+    let mut v: Vec<Conflict> = out.into_iter().collect();
+    v.sort_by(|a, b| {
+        (&a.sentence, a.asserted, a.against).cmp(&(&b.sentence, b.asserted, b.against))
+    });
+    v
+}
+
+/// Would row `y` refute what row `x` asserts?
+fn refutes(model: &Model, x: Row, y: Row, functional: bool) -> Option<ConflictKind> {
+    let (tx, x_denied) = model.tuple(x);
+    let (ty, y_denied) = model.tuple(y);
+    if x_denied {
+        return None;
+    }
+    let fx = values(tx);
+    let fy = values(ty);
+    if y_denied {
+        return fx
+            .iter()
+            .zip(&fy)
+            .all(|(c, n)| c.subset_of(n))
+            .then_some(ConflictKind::Denial);
+    }
+    if functional && fx.iter().zip(&fy).any(|(a, b)| a.disjoint(b)) {
+        return Some(ConflictKind::Values);
+    }
+    None
+}
+
+/// Conflicts grouped by the asserted sentence (for reports).
+pub fn grouped(conflicts: &[Conflict]) -> BTreeMap<&str, Vec<&Conflict>> {
+    let mut m: BTreeMap<&str, Vec<&Conflict>> = BTreeMap::new();
+    for c in conflicts {
+        m.entry(c.sentence.as_str()).or_default().push(c);
+    }
+    m
+}
