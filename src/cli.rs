@@ -52,6 +52,14 @@ pub enum Command {
         #[arg(long)]
         allow_outside_paths: bool,
     },
+    /// Show the evidence tree of the assertion at FILE:LINE.
+    Explain {
+        /// A rule file and the line of an assertion in it, as `rules/axis.claims:12`.
+        location: String,
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        allow_outside_paths: bool,
+    },
     /// List every pair of facts where one would refute what the other asserts.
     Conflicts {
         paths: Vec<PathBuf>,
@@ -138,6 +146,86 @@ pub fn run(args: Vec<String>) -> i32 {
             } else {
                 EXIT_OK
             }
+        }
+        Command::Explain {
+            location,
+            paths,
+            allow_outside_paths,
+        } => {
+            let Some((file, line)) = location
+                .rsplit_once(':')
+                .and_then(|(f, l)| Some((f, l.parse::<u32>().ok()?)))
+            else {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: expected FILE:LINE (as in rules/axis.claims:12), found `{location}`"
+                );
+                return EXIT_LOAD;
+            };
+            let ws = match crate::load_workspace(
+                &paths,
+                &Options {
+                    allow_outside_paths,
+                },
+            ) {
+                Ok(ws) => ws,
+                Err(f) => return load_failed(&f),
+            };
+            let wanted = file.trim_start_matches("./").replace('\\', "/");
+            let found = ws.model.assertions.iter().find(|a| {
+                let shown = &ws.files.get(a.file).display;
+                a.line == line
+                    && (*shown == wanted
+                        || shown.ends_with(&format!("/{wanted}"))
+                        || wanted.ends_with(&format!("/{shown}")))
+            });
+            let Some(a) = found else {
+                let lines: Vec<String> = ws
+                    .model
+                    .assertions
+                    .iter()
+                    .filter(|a| {
+                        let shown = &ws.files.get(a.file).display;
+                        *shown == wanted || shown.ends_with(&format!("/{wanted}"))
+                    })
+                    .map(|a| a.line.to_string())
+                    .collect();
+                let hint = if lines.is_empty() {
+                    "no rule file of the workspace has that name".to_string()
+                } else {
+                    format!(
+                        "assertions of that file start on lines {}",
+                        lines.join(", ")
+                    )
+                };
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: no assertion starts at {location}: {hint}"
+                );
+                return EXIT_LOAD;
+            };
+            let expected = match &a.expectation {
+                crate::syntax::ast::Expectation::Verdict(v) => format!("expect {v}"),
+                crate::syntax::ast::Expectation::Check => "check".to_string(),
+            };
+            let as_of = a
+                .as_of
+                .as_ref()
+                .map_or(String::new(), |v| format!(", as of {}", v.text));
+            let tree = crate::explain::Explainer::new(&ws.model, a.as_of.clone())
+                .explain(&a.claim, &a.text);
+            let _ = writeln!(
+                stdout,
+                "{}:{}  {expected}{as_of}",
+                ws.files.get(a.file).display,
+                a.line
+            );
+            let _ = write!(
+                stdout,
+                "{}",
+                crate::explain::render(&ws.model, &ws.files, &tree)
+            );
+            EXIT_OK
         }
         Command::Conflicts {
             paths,

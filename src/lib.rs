@@ -12,6 +12,7 @@ pub mod cli;
 pub mod conflicts;
 pub mod diag;
 pub mod eval;
+pub mod explain;
 pub mod facts;
 pub mod load;
 pub mod logic;

@@ -295,15 +295,27 @@ impl Model {
                 filled.push(value_args.next().cloned().flatten().map(|v| v.text));
             }
         }
+        // The first template with a slot for exactly the values stated.
+        let has = |t: &Template, i: usize| {
+            t.parts
+                .iter()
+                .any(|p| matches!(p, TemplatePart::Slot(s) if *s == i))
+        };
         let template = rel
             .templates
             .iter()
             .find(|t| {
-                filled.iter().enumerate().all(|(i, f)| {
-                    f.is_none()
-                        || t.parts
-                            .iter()
-                            .any(|p| matches!(p, TemplatePart::Slot(s) if *s == i))
+                filled
+                    .iter()
+                    .enumerate()
+                    .all(|(i, f)| f.is_some() == has(t, i))
+            })
+            .or_else(|| {
+                rel.templates.iter().find(|t| {
+                    filled
+                        .iter()
+                        .enumerate()
+                        .all(|(i, f)| f.is_none() || has(t, i))
                 })
             })
             .unwrap_or(&rel.templates[0]);

@@ -89,11 +89,13 @@ fn expand(segs: &[Seg]) -> Vec<String> {
         match s {
             Seg::Char(c) => forms.iter_mut().for_each(|f| f.extend(c.to_lowercase())),
             Seg::Opt(o) => {
-                let with: Vec<String> = forms
+                // The form with the optional text comes first: reports write it.
+                let mut with: Vec<String> = forms
                     .iter()
                     .map(|f| format!("{f}{}", o.to_lowercase()))
                     .collect();
-                forms.extend(with);
+                with.append(&mut forms);
+                forms = with;
             }
             Seg::Slash => unreachable!("alternatives are split before expansion"),
         }
@@ -255,7 +257,7 @@ mod tests {
             ["{seller}", "sold", "arms/weapons", "to", "{buyer:country}"]
         );
         let t = parse_template("sent troop(s) to", 0).unwrap();
-        assert_eq!(forms(&t), ["sent", "troop/troops", "to"]);
+        assert_eq!(forms(&t), ["sent", "troops/troop", "to"]);
         let t = parse_template(r"a\/b \{x\} very (much)", 0).unwrap();
         assert_eq!(forms(&t), ["a/b", "{x}", "very", "much?"]);
         let t = parse_template("{a}, {b}", 0).unwrap();

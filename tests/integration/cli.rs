@@ -285,3 +285,60 @@ fn junit_and_github_report_unmet_expectations() {
         out.stdout
     );
 }
+
+#[test]
+fn explain_shows_the_evidence_tree() {
+    let out = Test::new(root())
+        .args(&["explain", "rules/axis.claims:131"])
+        .expect_code(0);
+    assert!(
+        out.stdout
+            .contains("functional, and its values share none with the claim's"),
+        "{}",
+        out.stdout
+    );
+    insta::assert_snapshot!("explain_troops", out.stdout);
+    let out = Test::new(root())
+        .args(&["explain", "rules/axis.claims:121"])
+        .expect_code(0);
+    assert!(
+        out.stdout.contains("closed world: among axis"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("x = Russia, y = North Korea"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn explain_names_facts_left_out_by_as_of() {
+    let ws = workspace(&[
+        (
+            "rules.claims",
+            &format!("{RULES}assert: North Korea sent troops to Russia as of 2024\n"),
+        ),
+        ("facts.yaml", FACTS),
+    ]);
+    let out = Test::new(ws.path())
+        .args(&["explain", "rules.claims:6", "."])
+        .expect_code(0);
+    assert!(out.stdout.contains("skipped"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("left out: its as of June 2025 does not overlap as of 2024"),
+        "{}",
+        out.stdout
+    );
+    let out = Test::new(ws.path())
+        .args(&["explain", "rules.claims:3", "."])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("assertions of that file start on lines 6"),
+        "{}",
+        out.stderr
+    );
+}
