@@ -60,6 +60,13 @@ pub enum Command {
         #[arg(long)]
         allow_outside_paths: bool,
     },
+    /// Rewrite `.claims` files in the canonical layout (comments kept).
+    Fmt {
+        /// Report the files that would change and exit 1; write nothing.
+        #[arg(long)]
+        check: bool,
+        paths: Vec<PathBuf>,
+    },
     /// List every pair of facts where one would refute what the other asserts.
     Conflicts {
         paths: Vec<PathBuf>,
@@ -226,6 +233,33 @@ pub fn run(args: Vec<String>) -> i32 {
                 crate::explain::render(&ws.model, &ws.files, &tree)
             );
             EXIT_OK
+        }
+        Command::Fmt { check, paths } => {
+            let (files, errors) = crate::load::load(&paths);
+            if !errors.is_empty() {
+                return load_failed(&crate::LoadFailure { files, errors });
+            }
+            let mut changed = 0;
+            for f in files.files.iter().filter(|f| f.kind == FileKind::Rules) {
+                let formatted = crate::fmt::format(&f.text);
+                if formatted == f.text {
+                    continue;
+                }
+                changed += 1;
+                if check {
+                    let _ = writeln!(stdout, "{}", f.display);
+                } else if let Err(e) = std::fs::write(&f.path, formatted) {
+                    let _ = writeln!(std::io::stderr(), "error: cannot write {}: {e}", f.display);
+                    return EXIT_LOAD;
+                } else {
+                    let _ = writeln!(stdout, "formatted {}", f.display);
+                }
+            }
+            if check && changed > 0 {
+                EXIT_FAILED
+            } else {
+                EXIT_OK
+            }
         }
         Command::Conflicts {
             paths,

@@ -14,6 +14,7 @@ pub mod diag;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod fmt;
 pub mod load;
 pub mod logic;
 pub mod model;

@@ -342,3 +342,79 @@ fn explain_names_facts_left_out_by_as_of() {
         out.stderr
     );
 }
+
+fn claims_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            claims_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "claims") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn fmt_is_idempotent_on_every_claims_file_and_keeps_meaning() {
+    let mut files = Vec::new();
+    claims_files(&root().join("rules"), &mut files);
+    claims_files(&root().join("tests"), &mut files);
+    assert!(files.len() > 50);
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let once = claimcheck::fmt::format(&text);
+        assert_eq!(claimcheck::fmt::format(&once), once, "{}", f.display());
+        let comments = |s: &str| s.matches('#').count();
+        assert_eq!(
+            comments(&text),
+            comments(&once),
+            "comments kept in {}",
+            f.display()
+        );
+    }
+    // Formatting a case changes no verdict.
+    for case in ["case-and-whitespace", "text-slots", "precedence"] {
+        let src = root().join("tests/cases").join(case);
+        let before = Test::new(&src).args(&["check", "."]).expect_code(0);
+        let ws = tempfile::tempdir().unwrap();
+        for e in std::fs::read_dir(&src).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                std::fs::copy(&p, ws.path().join(p.file_name().unwrap())).unwrap();
+            }
+        }
+        Test::new(ws.path()).args(&["fmt", "--check", "."]).run();
+        Test::new(ws.path()).args(&["fmt", "."]).expect_code(0);
+        Test::new(ws.path())
+            .args(&["fmt", "--check", "."])
+            .expect_code(0);
+        let after = Test::new(ws.path()).args(&["check", "."]).expect_code(0);
+        let verdicts = |s: &str| {
+            s.lines()
+                .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(verdicts(&before.stdout), verdicts(&after.stdout), "{case}");
+    }
+}
+
+#[test]
+fn fmt_check_names_the_files_that_would_change() {
+    let ws = workspace(&[
+        ("rules.claims", "assert:   a  b\n\n\n"),
+        ("ok.claims", "assert: a b\n"),
+    ]);
+    let out = Test::new(ws.path())
+        .args(&["fmt", "--check", "."])
+        .expect_code(1);
+    assert_eq!(out.stdout, "rules.claims\n");
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("rules.claims")).unwrap(),
+        "assert:   a  b\n\n\n"
+    );
+    Test::new(ws.path()).args(&["fmt", "."]).expect_code(0);
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("rules.claims")).unwrap(),
+        "assert: a b\n"
+    );
+}

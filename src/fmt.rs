@@ -1,0 +1,123 @@
+//! `fmt`: the canonical layout of `.claims` files. Line based, so it keeps
+//! every comment and never changes what a file means: whitespace runs outside
+//! strings become one space, trailing space goes, a continuation line is
+//! indented four spaces (a `|` line aligns its `|` under the statement's first
+//! `:`), blank lines collapse to one, and the file ends with one newline.
+//! Formatting formatted text changes nothing.
+
+/// Splits a line into code and comment (`#` outside double quotes).
+fn split_comment(line: &str) -> (&str, &str) {
+    let mut in_str = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+        } else if c == '"' {
+            in_str = true;
+        } else if c == '#' {
+            return (&line[..i], &line[i..]);
+        }
+    }
+    (line, "")
+}
+
+/// Collapses whitespace runs outside double-quoted strings to one space.
+fn collapse(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut space = false;
+    for c in code.trim().chars() {
+        if in_str {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c == '"' {
+            in_str = true;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The canonical layout of a `.claims` file's text.
+pub fn format(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut colon: Option<usize> = None;
+    let mut blank = false;
+    for raw in text.lines() {
+        let (code, comment) = split_comment(raw);
+        let comment = comment.trim_end();
+        let code_t = collapse(code);
+        if code_t.is_empty() && comment.is_empty() {
+            blank = true;
+            continue;
+        }
+        if blank && !out.is_empty() {
+            out.push(String::new());
+        }
+        blank = false;
+        if code_t.is_empty() {
+            // A comment alone keeps its indentation (it may sit inside a statement).
+            let indent = &raw[..raw.len() - raw.trim_start().len()];
+            let indent = if indent.is_empty() { "" } else { "    " };
+            out.push(format!("{indent}{comment}"));
+            continue;
+        }
+        let continuation = raw.starts_with(char::is_whitespace);
+        let line = if continuation {
+            let indent = match (code_t.starts_with('|'), colon) {
+                (true, Some(c)) if c > 0 => c,
+                _ => 4,
+            };
+            format!("{}{code_t}", " ".repeat(indent))
+        } else {
+            colon = code_t.find(':');
+            code_t
+        };
+        if comment.is_empty() {
+            out.push(line);
+        } else {
+            out.push(format!("{line}  {comment}"));
+        }
+    }
+    let mut s = out.join("\n");
+    if !s.is_empty() {
+        s.push('\n');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_layout() {
+        let src = "relation troops  functional:   {from} sent {n:number} troops to {to}   # why\n\t| {from} sent troops to {to}\n\n\n\nassert:   Iran   sent \"a  b\" # x\n";
+        let want = "relation troops functional: {from} sent {n:number} troops to {to}  # why\n                          | {from} sent troops to {to}\n\nassert: Iran sent \"a  b\"  # x\n";
+        assert_eq!(format(src), want);
+        assert_eq!(format(want), want);
+    }
+}
