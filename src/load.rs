@@ -181,7 +181,11 @@ pub fn load(paths: &[PathBuf]) -> (Files, Vec<Diagnostic>) {
         }
         match std::fs::read(&p) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => files.files[id.0 as usize].text = t,
+                // A byte-order mark is not part of the text.
+                Ok(t) => {
+                    files.files[id.0 as usize].text =
+                        t.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(t)
+                }
                 Err(e) => errors.push(Diagnostic::new(
                     id,
                     Span::default(),

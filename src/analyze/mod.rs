@@ -91,8 +91,19 @@ impl Analyzer {
                 FileKind::Rules => {
                     let (ast, errs) = parse_rule_file(&f.text);
                     for (span, kind) in errs {
-                        match kind {
+                        match &kind {
                             ErrorKind::BadTemplate { .. } => self.broken_relations = true,
+                            // A misspelt statement word: what it was meant to declare is missing.
+                            ErrorKind::UnknownStatement { suggestions, .. } => {
+                                for s in suggestions {
+                                    match s.as_str() {
+                                        "relation" | "define" => self.broken_relations = true,
+                                        "entity" => self.broken_entities = true,
+                                        "group" => self.broken_groups = true,
+                                        _ => {}
+                                    }
+                                }
+                            }
                             _ => {
                                 let line = statement_head(&f.text, span);
                                 match line {

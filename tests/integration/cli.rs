@@ -418,3 +418,36 @@ fn fmt_check_names_the_files_that_would_change() {
         "assert: a b\n"
     );
 }
+
+// Regression: a byte-order mark made the first statement unknown, and CRLF
+// line endings must read like LF.
+#[test]
+fn bom_and_crlf_files_load() {
+    let ws = workspace(&[
+        ("r.claims", "\u{feff}relation t: {a} sent troops to {b}\r\nentity Iran (country)\r\nentity Russia (country)\r\nassert: Iran sent troops to Russia\r\n"),
+        ("f.yaml", "sources:\r\n  - id: s\r\nfacts:\r\n  - says: Iran sent troops to Russia\r\n    source: s\r\n"),
+    ]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(0);
+    assert!(
+        out.stdout.ends_with("1 passed, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+// Regression: a misspelt `relation` also produced an error at every claim
+// that used it; only the cause is reported.
+#[test]
+fn a_misspelt_declaration_is_reported_once() {
+    let ws = workspace(&[
+        ("r.claims", "relaton t: {a} sent troops to {b}\nentity Iran (country)\nentity Russia (country)\nassert: Iran sent troops to Russia\n"),
+        ("f.yaml", "sources:\n  - id: s\nfacts:\n  - says: Iran sent troops to Russia\n    source: s\n"),
+    ]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
+    assert!(
+        out.stderr.contains("did you mean `relation`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("(1 error)"), "{}", out.stderr);
+}
