@@ -388,6 +388,19 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Byte offsets where lines start: `line_of` then finds a line in O(log n),
+/// where `line_col` rescans the text.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// The line (from 1) of a byte offset, given `line_starts`.
+pub fn line_of(starts: &[usize], offset: usize) -> usize {
+    starts.partition_point(|&s| s <= offset)
+}
+
 /// Render one diagnostic as `error: …`, `--> path:line:col`, the line and carets.
 pub fn render(d: &Diagnostic, path: &str, text: &str) -> String {
     let start = (d.loc.span.start as usize).min(text.len());

@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::claims::{read_fact_sentence, Context, Reader};
 use super::{canonical, date_value, lex_at, Analyzer, Rules};
-use crate::diag::{line_col, nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
+use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
 use crate::facts::{Located, RawFact, RawFactBody, RawFactFile};
 use crate::load::Files;
 use crate::model::*;
@@ -388,8 +388,13 @@ impl Analyzer {
                     .flat_map(|(f, raw)| raw.iter().map(move |x| (*f, x))),
             );
         let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
+        let mut lines: HashMap<FileId, Vec<usize>> = HashMap::new();
         for (file, raw) in all {
             let src = &files.get(file).text;
+            let starts = lines
+                .entry(file)
+                .or_insert_with(|| crate::diag::line_starts(src));
+            let line = crate::diag::line_of(starts, raw.span.start as usize) as u32;
             let source = self.source_index.get(&raw.source.text).copied();
             if source.is_none() {
                 self.source_error(file, &raw.source);
@@ -557,7 +562,7 @@ impl Analyzer {
                     file,
                     span: raw.span,
                 },
-                line: line_col(src, raw.span.start as usize).0 as u32,
+                line,
                 body,
                 text,
             });
@@ -637,6 +642,7 @@ impl Analyzer {
 
     pub(super) fn assertions(&mut self, rules: &[Rules]) {
         for r in rules {
+            let starts = crate::diag::line_starts(r.text);
             for s in &r.ast.statements {
                 let StatementKind::Assertion(a) = &s.kind else {
                     continue;
@@ -681,7 +687,8 @@ impl Analyzer {
                     !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
                 }));
                 let Ok(claim) = claim else { continue };
-                let (line, col) = line_col(r.text, s.span.start as usize);
+                let line = crate::diag::line_of(&starts, s.span.start as usize);
+                let col = 1; // statements start at column 1
                 self.model.assertions.push(Assertion {
                     file: r.file,
                     line: line as u32,
