@@ -113,230 +113,256 @@ pub fn run(args: Vec<String>) -> i32 {
             format,
             fail_on_conflict,
             allow_outside_paths,
-        } => {
-            let ws = match crate::load_workspace(
-                &paths,
-                &Options {
-                    allow_outside_paths,
-                },
-            ) {
-                Ok(ws) => ws,
-                Err(f) => return load_failed(&f),
-            };
-            let results = check(&ws.model);
-            let run = Run {
-                files: &ws.files,
-                model: &ws.model,
-                results: &results,
-            };
-            let text = match format {
-                Format::Human => report::human::render(
-                    &run,
-                    Style {
-                        color: color(std::io::stdout().is_terminal()),
-                    },
-                ),
-                Format::Json => report::json::render(&run),
-                Format::Junit => report::ci::junit(&run),
-                Format::Github => report::ci::github(&run),
-            };
-            let _ = stdout.write_all(text.as_bytes());
-            let conflicted = fail_on_conflict && !crate::conflicts::find(&ws.model).is_empty();
-            if conflicted {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "claimcheck: facts conflict (see `claimcheck conflicts`)"
-                );
-            }
-            if run.failed() > 0 || conflicted {
-                EXIT_FAILED
-            } else {
-                EXIT_OK
-            }
-        }
+        } => check_command(
+            &mut stdout,
+            &paths,
+            format,
+            fail_on_conflict,
+            allow_outside_paths,
+        ),
+        Command::Eval {
+            claim,
+            paths,
+            allow_outside_paths,
+        } => eval_command(&mut stdout, &claim, &paths, allow_outside_paths),
         Command::Explain {
             location,
             paths,
             allow_outside_paths,
-        } => {
-            let Some((file, line)) = location
-                .rsplit_once(':')
-                .and_then(|(f, l)| Some((f, l.parse::<u32>().ok()?)))
-            else {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: expected FILE:LINE (as in rules/axis.claims:12), found `{location}`"
-                );
-                return EXIT_LOAD;
-            };
-            let ws = match crate::load_workspace(
-                &paths,
-                &Options {
-                    allow_outside_paths,
-                },
-            ) {
-                Ok(ws) => ws,
-                Err(f) => return load_failed(&f),
-            };
-            let wanted = file.trim_start_matches("./").replace('\\', "/");
-            let found = ws.model.assertions.iter().find(|a| {
-                let shown = &ws.files.get(a.file).display;
-                a.line == line
-                    && (*shown == wanted
-                        || shown.ends_with(&format!("/{wanted}"))
-                        || wanted.ends_with(&format!("/{shown}")))
-            });
-            let Some(a) = found else {
-                let lines: Vec<String> = ws
-                    .model
-                    .assertions
-                    .iter()
-                    .filter(|a| {
-                        let shown = &ws.files.get(a.file).display;
-                        *shown == wanted || shown.ends_with(&format!("/{wanted}"))
-                    })
-                    .map(|a| a.line.to_string())
-                    .collect();
-                let hint = if lines.is_empty() {
-                    "no rule file of the workspace has that name".to_string()
-                } else {
-                    format!(
-                        "assertions of that file start on lines {}",
-                        lines.join(", ")
-                    )
-                };
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: no assertion starts at {location}: {hint}"
-                );
-                return EXIT_LOAD;
-            };
-            let expected = match &a.expectation {
-                crate::syntax::ast::Expectation::Verdict(v) => format!("expect {v}"),
-                crate::syntax::ast::Expectation::Check => "check".to_string(),
-            };
-            let as_of = a
-                .as_of
-                .as_ref()
-                .map_or(String::new(), |v| format!(", as of {}", v.text));
-            let tree = crate::explain::Explainer::new(&ws.model, a.as_of.clone())
-                .explain(&a.claim, &a.text);
-            let _ = writeln!(
-                stdout,
-                "{}:{}  {expected}{as_of}",
-                ws.files.get(a.file).display,
-                a.line
-            );
-            let _ = write!(
-                stdout,
-                "{}",
-                crate::explain::render(&ws.model, &ws.files, &tree)
-            );
-            EXIT_OK
-        }
-        Command::Fmt { check, paths } => {
-            let (files, errors) = crate::load::load(&paths);
-            if !errors.is_empty() {
-                return load_failed(&crate::LoadFailure { files, errors });
-            }
-            let mut changed = 0;
-            for f in files.files.iter().filter(|f| f.kind == FileKind::Rules) {
-                let formatted = crate::fmt::format(&f.text);
-                if formatted == f.text {
-                    continue;
-                }
-                changed += 1;
-                if check {
-                    let _ = writeln!(stdout, "{}", f.display);
-                } else if let Err(e) = std::fs::write(&f.path, formatted) {
-                    let _ = writeln!(std::io::stderr(), "error: cannot write {}: {e}", f.display);
-                    return EXIT_LOAD;
-                } else {
-                    let _ = writeln!(stdout, "formatted {}", f.display);
-                }
-            }
-            if check && changed > 0 {
-                EXIT_FAILED
-            } else {
-                EXIT_OK
-            }
-        }
+        } => explain_command(&mut stdout, &location, &paths, allow_outside_paths),
+        Command::Fmt { check, paths } => fmt_command(&mut stdout, check, &paths),
         Command::Conflicts {
             paths,
             format,
             fail_on_conflict,
             allow_outside_paths,
-        } => {
-            let ws = match crate::load_workspace(
-                &paths,
-                &Options {
-                    allow_outside_paths,
-                },
-            ) {
-                Ok(ws) => ws,
-                Err(f) => return load_failed(&f),
-            };
-            let conflicts = crate::conflicts::find(&ws.model);
+        } => conflicts_command(
+            &mut stdout,
+            &paths,
+            format,
+            fail_on_conflict,
+            allow_outside_paths,
+        ),
+    };
+    let _ = stdout.flush();
+    code
+}
+
+fn check_command(
+    out: &mut impl Write,
+    paths: &[PathBuf],
+    format: Format,
+    fail_on_conflict: bool,
+    allow_outside_paths: bool,
+) -> i32 {
+    let ws = match load(paths, allow_outside_paths) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let results = check(&ws.model);
+    let run = Run {
+        files: &ws.files,
+        model: &ws.model,
+        results: &results,
+    };
+    let text = match format {
+        Format::Human => report::human::render(&run, stdout_style()),
+        Format::Json => report::json::render(&run),
+        Format::Junit => report::ci::junit(&run),
+        Format::Github => report::ci::github(&run),
+    };
+    let _ = out.write_all(text.as_bytes());
+    let conflicted = fail_on_conflict && !crate::conflicts::find(&ws.model).is_empty();
+    if conflicted {
+        let _ = writeln!(
+            std::io::stderr(),
+            "claimcheck: facts conflict (see `claimcheck conflicts`)"
+        );
+    }
+    if run.failed() > 0 || conflicted {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+fn eval_command(
+    out: &mut impl Write,
+    claim: &str,
+    paths: &[PathBuf],
+    allow_outside_paths: bool,
+) -> i32 {
+    let ws = match load(paths, allow_outside_paths) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let mut files: Files = ws.files.clone();
+    let file = files.add_text("<claim>", FileKind::Text, claim);
+    let (c, as_of) = match crate::analyze::read_claim(&ws.model, file, claim) {
+        Ok(x) => x,
+        Err(errors) => return load_failed(&crate::LoadFailure { files, errors }),
+    };
+    let outcome = Evaluator::new(&ws.model, as_of.map(|v| v.interval)).eval(&c);
+    let _ = write!(
+        out,
+        "{}",
+        report::human::render_outcome(&ws.model, claim, &outcome, stdout_style())
+    );
+    EXIT_OK
+}
+
+/// Whether the file shown as `shown` is the one the user named `wanted`
+/// (either may be a path suffix of the other).
+fn names_file(shown: &str, wanted: &str) -> bool {
+    shown == wanted
+        || shown.ends_with(&format!("/{wanted}"))
+        || wanted.ends_with(&format!("/{shown}"))
+}
+
+fn explain_command(
+    out: &mut impl Write,
+    location: &str,
+    paths: &[PathBuf],
+    allow_outside_paths: bool,
+) -> i32 {
+    let Some((file, line)) = location
+        .rsplit_once(':')
+        .and_then(|(f, l)| Some((f, l.parse::<u32>().ok()?)))
+    else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: expected FILE:LINE (as in rules/axis.claims:12), found `{location}`"
+        );
+        return EXIT_LOAD;
+    };
+    let ws = match load(paths, allow_outside_paths) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let wanted = file.trim_start_matches("./").replace('\\', "/");
+    let in_file: Vec<&crate::model::Assertion> = ws
+        .model
+        .assertions
+        .iter()
+        .filter(|a| names_file(&ws.files.get(a.file).display, &wanted))
+        .collect();
+    let Some(a) = in_file.iter().find(|a| a.line == line) else {
+        let hint = if in_file.is_empty() {
+            "no rule file of the workspace has that name".to_string()
+        } else {
+            let lines: Vec<String> = in_file.iter().map(|a| a.line.to_string()).collect();
+            format!(
+                "assertions of that file start on lines {}",
+                lines.join(", ")
+            )
+        };
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: no assertion starts at {location}: {hint}"
+        );
+        return EXIT_LOAD;
+    };
+    let expected = match &a.expectation {
+        crate::syntax::ast::Expectation::Verdict(v) => format!("expect {v}"),
+        crate::syntax::ast::Expectation::Check => "check".to_string(),
+    };
+    let as_of = a
+        .as_of
+        .as_ref()
+        .map_or(String::new(), |v| format!(", as of {}", v.text));
+    let tree =
+        crate::explain::Explainer::new(&ws.model, a.as_of.clone()).explain(&a.claim, &a.text);
+    let _ = writeln!(
+        out,
+        "{}:{}  {expected}{as_of}",
+        ws.files.get(a.file).display,
+        a.line
+    );
+    let _ = write!(
+        out,
+        "{}",
+        crate::explain::render(&ws.model, &ws.files, &tree)
+    );
+    EXIT_OK
+}
+
+fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
+    let (files, errors) = crate::load::load(paths);
+    if !errors.is_empty() {
+        return load_failed(&crate::LoadFailure { files, errors });
+    }
+    let mut changed = 0;
+    for f in files.files.iter().filter(|f| f.kind == FileKind::Rules) {
+        let formatted = crate::fmt::format(&f.text);
+        if formatted == f.text {
+            continue;
+        }
+        changed += 1;
+        if check {
+            let _ = writeln!(out, "{}", f.display);
+        } else if let Err(e) = std::fs::write(&f.path, formatted) {
+            let _ = writeln!(std::io::stderr(), "error: cannot write {}: {e}", f.display);
+            return EXIT_LOAD;
+        } else {
+            let _ = writeln!(out, "formatted {}", f.display);
+        }
+    }
+    if check && changed > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+fn conflicts_command(
+    out: &mut impl Write,
+    paths: &[PathBuf],
+    format: ConflictFormat,
+    fail_on_conflict: bool,
+    allow_outside_paths: bool,
+) -> i32 {
+    let ws = match load(paths, allow_outside_paths) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let conflicts = crate::conflicts::find(&ws.model);
+    let text = match format {
+        ConflictFormat::Human => {
+            report::human::render_conflicts(&ws.files, &ws.model, &conflicts, stdout_style())
+        }
+        ConflictFormat::Json => {
             let run = Run {
                 files: &ws.files,
                 model: &ws.model,
                 results: &[],
             };
-            let text = match format {
-                ConflictFormat::Human => report::human::render_conflicts(
-                    &ws.files,
-                    &ws.model,
-                    &conflicts,
-                    Style {
-                        color: color(std::io::stdout().is_terminal()),
-                    },
-                ),
-                ConflictFormat::Json => report::json::render_conflicts(&run, &conflicts),
-            };
-            let _ = stdout.write_all(text.as_bytes());
-            if fail_on_conflict && !conflicts.is_empty() {
-                EXIT_FAILED
-            } else {
-                EXIT_OK
-            }
-        }
-        Command::Eval {
-            claim,
-            paths,
-            allow_outside_paths,
-        } => {
-            let ws = match crate::load_workspace(
-                &paths,
-                &Options {
-                    allow_outside_paths,
-                },
-            ) {
-                Ok(ws) => ws,
-                Err(f) => return load_failed(&f),
-            };
-            let mut files: Files = ws.files.clone();
-            let file = files.add_text("<claim>", FileKind::Text, &claim);
-            let (c, as_of) = match crate::analyze::read_claim(&ws.model, file, &claim) {
-                Ok(x) => x,
-                Err(errors) => {
-                    let f = crate::LoadFailure { files, errors };
-                    return load_failed(&f);
-                }
-            };
-            let outcome = Evaluator::new(&ws.model, as_of.map(|v| v.interval)).eval(&c);
-            let style = Style {
-                color: color(std::io::stdout().is_terminal()),
-            };
-            let _ = write!(
-                stdout,
-                "{}",
-                report::human::render_outcome(&ws.model, &claim, &outcome, style)
-            );
-            EXIT_OK
+            report::json::render_conflicts(&run, &conflicts)
         }
     };
-    let _ = stdout.flush();
-    code
+    let _ = out.write_all(text.as_bytes());
+    if fail_on_conflict && !conflicts.is_empty() {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Loads the workspace, or prints why not and gives the exit code.
+fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace, i32> {
+    crate::load_workspace(
+        paths,
+        &Options {
+            allow_outside_paths,
+        },
+    )
+    .map_err(|f| load_failed(&f))
+}
+
+/// Colour when stdout is a terminal and `NO_COLOR` is not set.
+fn stdout_style() -> Style {
+    Style {
+        color: color(std::io::stdout().is_terminal()),
+    }
 }
 
 fn load_failed(f: &crate::LoadFailure) -> i32 {
