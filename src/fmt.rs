@@ -5,26 +5,11 @@
 //! `:`), blank lines collapse to one, and the file ends with one newline.
 //! Formatting formatted text changes nothing.
 
+use crate::syntax::parser::comment_start;
+
 /// Splits a line into code and comment (`#` outside double quotes).
 fn split_comment(line: &str) -> (&str, &str) {
-    let mut in_str = false;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_str = false;
-            }
-        } else if c == '"' {
-            in_str = true;
-        } else if c == '#' {
-            return (&line[..i], &line[i..]);
-        }
-    }
-    (line, "")
+    line.split_at(comment_start(line).unwrap_or(line.len()))
 }
 
 /// Collapses whitespace runs outside double-quoted strings to one space.

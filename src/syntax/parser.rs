@@ -15,31 +15,35 @@ const STATEMENT_WORDS: [&str; 7] = [
     "relation", "entity", "group", "define", "assert", "expect", "check",
 ];
 
+/// Where the `#` comment of a line starts (a `#` inside a double-quoted
+/// string, `\"` escapes included, is text).
+pub fn comment_start(line: &str) -> Option<usize> {
+    let mut in_str = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+        } else if c == '"' {
+            in_str = true;
+        } else if c == '#' {
+            return Some(i);
+        }
+    }
+    None
+}
+
 /// Replaces every `#` comment (outside double quotes) with spaces, keeping
 /// every byte offset where it was.
 pub fn blank_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
-        let mut in_str = false;
-        let mut escaped = false;
-        let mut cut = None;
-        for (i, c) in line.char_indices() {
-            if in_str {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    in_str = false;
-                }
-            } else if c == '"' {
-                in_str = true;
-            } else if c == '#' {
-                cut = Some(i);
-                break;
-            }
-        }
-        match cut {
+        match comment_start(line) {
             Some(i) => {
                 out.push_str(&line[..i]);
                 for c in line[i..].chars() {
