@@ -726,12 +726,25 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The best matches of every template at `pos`.
+    /// The best matches at `pos` of the templates this context may use.
     fn matches(&self, pos: usize, loose: bool) -> Vec<(Target, usize, Partial)> {
-        let defs = self.context != Context::Fact;
+        self.matches_of(
+            pos,
+            loose,
+            self.lex.templates(self.context != Context::Fact),
+        )
+    }
+
+    /// The best match at `pos` of each of `templates` that matches there.
+    fn matches_of(
+        &self,
+        pos: usize,
+        loose: bool,
+        templates: Vec<(Target, usize)>,
+    ) -> Vec<(Target, usize, Partial)> {
         let mut best: Vec<(Target, usize, Partial)> = Vec::new();
         let t0 = &self.toks[pos];
-        for (target, ti) in self.lex.templates(defs) {
+        for (target, ti) in templates {
             let (tpl, slots) = self.lex.template(target, ti);
             if let Some(TemplatePart::Literal {
                 forms,
@@ -1076,40 +1089,21 @@ pub fn read_fact_sentence(reader: &mut Reader) -> R<(Atom, bool)> {
         return Err(Reported);
     }
     // A definition's template: say so, rather than "nothing matches".
-    let defs = reader.lex.templates(true);
-    for (target, i) in defs {
-        let Target::Definition(_) = target else {
-            continue;
-        };
-        let (tpl, slots) = reader.lex.template(target, i);
-        let mut out = Vec::new();
-        let mut cur = Partial {
-            end: from,
-            args: vec![None; slots.len()],
-            problems: Vec::new(),
-            spans: Vec::new(),
-        };
-        let mut budget = MATCH_BUDGET;
-        reader.dfs(
-            &tpl.parts,
-            slots,
-            0,
-            from,
-            &mut cur,
-            false,
-            &mut out,
-            &mut budget,
+    let defs: Vec<(Target, usize)> = reader
+        .lex
+        .templates(true)
+        .into_iter()
+        .filter(|(t, _)| matches!(t, Target::Definition(_)))
+        .collect();
+    if let Some((target, i, _)) = reader.matches_of(from, false, defs).first() {
+        let text = reader.lex.template(*target, *i).0.text.clone();
+        reader.error(
+            reader.span_of(from, toks.len()),
+            ErrorKind::BadFact {
+                message: format!("a fact states a relation, but `{text}` is a definition: state the relations it is defined by"),
+            },
         );
-        if !out.is_empty() {
-            let text = tpl.text.clone();
-            reader.error(
-                reader.span_of(from, toks.len()),
-                ErrorKind::BadFact {
-                    message: format!("a fact states a relation, but `{text}` is a definition: state the relations it is defined by"),
-                },
-            );
-            return Err(Reported);
-        }
+        return Err(Reported);
     }
     reader.explain_failure(from);
     Err(Reported)
