@@ -47,15 +47,9 @@ pub fn junit(run: &Run) -> String {
         run.results.len(),
         run.failed()
     );
-    let mut i = 0;
-    while i < run.results.len() {
-        let file = run.model.assertions[run.results[i].assertion].file;
-        let j = run.results[i..]
-            .iter()
-            .position(|r| run.model.assertions[r.assertion].file != file)
-            .map_or(run.results.len(), |k| i + k);
-        let suite = &run.results[i..j];
-        let name = xml(&run.files.get(file).display);
+    let file_of = |r: &Checked| run.model.assertions[r.assertion].file;
+    for suite in run.results.chunk_by(|a, b| file_of(a) == file_of(b)) {
+        let name = xml(&run.files.get(file_of(&suite[0])).display);
         let failures = suite.iter().filter(|r| r.passed == Some(false)).count();
         let _ = writeln!(
             out,
@@ -65,37 +59,28 @@ pub fn junit(run: &Run) -> String {
         for r in suite {
             let a = &run.model.assertions[r.assertion];
             let verdict = r.outcome.verdict();
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "    <testcase name=\"{}: {}\" classname=\"{name}\" file=\"{name}\" line=\"{}\"",
+                "    <testcase name=\"{}: {}\" classname=\"{name}\" file=\"{name}\" line=\"{}\">",
                 a.line,
                 xml(&a.text),
                 a.line
             );
-            let body = evidence_text(run, r);
+            let body = xml(&format!("verdict: {verdict}\n{}", evidence_text(run, r)));
             match (r.passed, &a.expectation) {
                 (Some(false), Expectation::Verdict(want)) => {
-                    let _ = writeln!(out, ">");
                     let _ = writeln!(
                         out,
-                        "      <failure type=\"verdict\" message=\"expected {want}, got {verdict}\">{}</failure>",
-                        xml(&format!("verdict: {verdict}\n{body}"))
+                        "      <failure type=\"verdict\" message=\"expected {want}, got {verdict}\">{body}</failure>"
                     );
-                    let _ = writeln!(out, "    </testcase>");
                 }
                 _ => {
-                    let _ = writeln!(out, ">");
-                    let _ = writeln!(
-                        out,
-                        "      <system-out>{}</system-out>",
-                        xml(&format!("verdict: {verdict}\n{body}"))
-                    );
-                    let _ = writeln!(out, "    </testcase>");
+                    let _ = writeln!(out, "      <system-out>{body}</system-out>");
                 }
             }
+            let _ = writeln!(out, "    </testcase>");
         }
         let _ = writeln!(out, "  </testsuite>");
-        i = j;
     }
     out.push_str("</testsuites>\n");
     out
@@ -117,32 +102,23 @@ pub fn github(run: &Run) -> String {
     let mut out = String::new();
     for r in run.results {
         let a = &run.model.assertions[r.assertion];
-        let file = gh_prop(&run.files.get(a.file).display);
         let verdict = r.outcome.verdict();
-        let body = evidence_text(run, r);
-        match (r.passed, &a.expectation) {
+        let (level, summary) = match (r.passed, &a.expectation) {
             (Some(false), Expectation::Verdict(want)) => {
-                let msg = format!("expected {want}, got {verdict}: {}\n{body}", a.text);
-                let _ = writeln!(
-                    out,
-                    "::error file={file},line={},col={},title=claimcheck::{}",
-                    a.line,
-                    a.col,
-                    gh_data(msg.trim_end())
-                );
+                ("error", format!("expected {want}, got {verdict}"))
             }
-            (None, _) if verdict == Verdict::Contested => {
-                let msg = format!("contested: {}\n{body}", a.text);
-                let _ = writeln!(
-                    out,
-                    "::warning file={file},line={},col={},title=claimcheck::{}",
-                    a.line,
-                    a.col,
-                    gh_data(msg.trim_end())
-                );
-            }
-            _ => {}
-        }
+            (None, _) if verdict == Verdict::Contested => ("warning", "contested".to_string()),
+            _ => continue,
+        };
+        let msg = format!("{summary}: {}\n{}", a.text, evidence_text(run, r));
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={},col={},title=claimcheck::{}",
+            gh_prop(&run.files.get(a.file).display),
+            a.line,
+            a.col,
+            gh_data(msg.trim_end())
+        );
     }
     let _ = writeln!(out, "{} passed, {} failed", run.passed(), run.failed());
     out
