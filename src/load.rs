@@ -34,6 +34,9 @@ pub struct SourceFile {
 #[derive(Clone, Debug)]
 pub struct Files {
     pub files: Vec<SourceFile>,
+    /// Folders the workspace may read from (absolute, normalized): the current
+    /// folder and each folder given (or holding a file given) on the command line.
+    pub roots: Vec<PathBuf>,
 }
 
 impl Files {
@@ -45,6 +48,10 @@ impl Files {
                 kind: FileKind::Text,
                 text: String::new(),
             }],
+            roots: std::env::current_dir()
+                .map(|d| normalize(&d))
+                .into_iter()
+                .collect(),
         }
     }
     pub const COMMAND_LINE: FileId = FileId(0);
@@ -79,6 +86,27 @@ impl Default for Files {
     fn default() -> Self {
         Files::new()
     }
+}
+
+/// `path` made absolute (against the current folder) with `.` and `..`
+/// resolved by name, without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn kind_of(path: &Path) -> Option<FileKind> {
@@ -145,6 +173,14 @@ pub fn load(paths: &[PathBuf]) -> (Files, Vec<Diagnostic>) {
     }
     let mut found = Vec::new();
     for p in &given {
+        let root = if p.is_dir() {
+            normalize(p)
+        } else {
+            normalize(p.parent().unwrap_or(Path::new("")))
+        };
+        if !files.roots.contains(&root) {
+            files.roots.push(root);
+        }
         if p.is_dir() {
             walk(p, &mut found, &mut errors, 0);
         } else if p.is_file() {

@@ -2,7 +2,7 @@
 //! the fact index, quotes, and the assertions of the rule files.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::claims::{read_fact_sentence, Context, Reader};
 use super::{canonical, date_value, lex_at, Analyzer, Rules};
@@ -53,8 +53,9 @@ impl Analyzer {
                     }
                     continue;
                 }
+                let mut text = text;
                 if let Some(t) = &s.text {
-                    if let Some(why) = self.outside(&dir, &t.text) {
+                    if let Some(why) = self.outside(&files.roots, &dir, &t.text) {
                         self.error(
                             *file,
                             t.span,
@@ -62,6 +63,7 @@ impl Analyzer {
                                 path: format!("{} ({why})", t.text),
                             },
                         );
+                        text = None; // never read
                     }
                 }
                 let sid = self.model.sources.len() as SourceId;
@@ -138,7 +140,9 @@ impl Analyzer {
     }
 
     /// Why `path` (relative to `dir`) leaves the workspace, if it does.
-    fn outside(&self, dir: &Path, path: &str) -> Option<&'static str> {
+    /// Why `path` (written in a fact file in `dir`) leaves the workspace's
+    /// `roots`, if it does. Compared by name: `..` is resolved, links are not.
+    fn outside(&self, roots: &[PathBuf], dir: &Path, path: &str) -> Option<&'static str> {
         if self.allow_outside_paths {
             return None;
         }
@@ -146,19 +150,12 @@ impl Analyzer {
         if p.is_absolute() || path.starts_with('/') || path.starts_with('\\') {
             return Some("an absolute path");
         }
-        let mut depth: i64 = 0;
-        for c in dir.join(p).components() {
-            match c {
-                Component::ParentDir => depth -= 1,
-                Component::Normal(_) => depth += 1,
-                Component::Prefix(_) | Component::RootDir => return Some("an absolute path"),
-                Component::CurDir => {}
-            }
-            if depth < 0 {
-                return Some("it climbs out of the workspace");
-            }
+        let target = crate::load::normalize(&dir.join(p));
+        if roots.iter().any(|r| target.starts_with(r)) {
+            None
+        } else {
+            Some("it climbs out of the workspace")
         }
-        None
     }
 
     fn source_error(&mut self, file: FileId, l: &Located) {
@@ -586,17 +583,6 @@ impl Analyzer {
             return;
         };
         let doc_id = document.id.clone();
-        let outside = document.text.is_some() && !self.allow_outside_paths && {
-            let p = document
-                .text
-                .as_ref()
-                .map(|p| p.to_string_lossy().to_string())
-                .unwrap_or_default();
-            self.outside(Path::new(""), &p).is_some()
-        };
-        if outside {
-            return; // already reported at the source
-        }
         let entry = texts.entry(path.clone()).or_insert_with(|| {
             std::fs::read_to_string(&path)
                 .ok()

@@ -451,3 +451,46 @@ fn a_misspelt_declaration_is_reported_once() {
     );
     assert!(out.stderr.contains("(1 error)"), "{}", out.stderr);
 }
+
+// Regression: a workspace named by an absolute path had every source `text:`
+// refused as "an absolute path".
+#[test]
+fn source_texts_load_from_an_absolute_workspace_path() {
+    let case = root().join("tests/cases/quote-folding");
+    Test::new(root())
+        .args(&["check", case.to_str().unwrap()])
+        .expect_code(0);
+}
+
+#[test]
+fn source_texts_outside_the_workspace_are_refused_unless_allowed() {
+    let outside = workspace(&[("secret.txt", "the fleet sailed at dawn\n")]);
+    let secret = outside.path().join("secret.txt");
+    let facts = |text: &str| {
+        format!("sources:\n  - id: s\n    text: {text}\nfacts:\n  - says: Iran sent troops to Russia\n    source: s\n    quote: the fleet sailed\n")
+    };
+    // `../` up to the root, then down to the file: relative, yet outside.
+    let climbing = "../".repeat(30) + secret.to_string_lossy().trim_start_matches('/');
+    for text in [secret.to_string_lossy().to_string(), climbing] {
+        let ws = workspace(&[("rules.claims", RULES), ("facts.yaml", &facts(&text))]);
+        let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
+        assert!(
+            out.stderr
+                .contains("leaves the workspace; pass --allow-outside-paths"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            !out.stderr.contains("quote"),
+            "a refused text is never read: {}",
+            out.stderr
+        );
+    }
+    let ws = workspace(&[
+        ("rules.claims", RULES),
+        ("facts.yaml", &facts(&secret.to_string_lossy())),
+    ]);
+    Test::new(ws.path())
+        .args(&["check", ".", "--allow-outside-paths"])
+        .expect_code(0);
+}
