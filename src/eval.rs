@@ -305,8 +305,12 @@ impl<'m> Evaluator<'m> {
                 }
             },
             Claim::Not(c) => !self.go(c, env, params),
-            Claim::And(a, b) => self.go(a, env, params).and(self.go(b, env, params)),
-            Claim::Or(a, b) => self.go(a, env, params).or(self.go(b, env, params)),
+            Claim::And(all) => all.iter().fold(Outcome::identity(Bits::TRUE), |acc, c| {
+                acc.and(self.go(c, env, params))
+            }),
+            Claim::Or(all) => all.iter().fold(Outcome::identity(Bits::FALSE), |acc, c| {
+                acc.or(self.go(c, env, params))
+            }),
             Claim::Quant {
                 quantifier,
                 vars,

@@ -85,19 +85,20 @@ impl<'m> Explainer<'m> {
                     children: vec![child],
                 }
             }
-            Claim::And(a, b) | Claim::Or(a, b) => {
+            Claim::And(all) | Claim::Or(all) => {
                 let and = matches!(claim, Claim::And(..));
-                let (x, y) = (self.go(a, env, params), self.go(b, env, params));
-                let bits = if and {
-                    x.bits.and(y.bits)
-                } else {
-                    x.bits.or(y.bits)
-                };
+                let children: Vec<Node> = all.iter().map(|c| self.go(c, env, params)).collect();
+                let start = if and { Bits::TRUE } else { Bits::FALSE };
+                let bits =
+                    children.iter().fold(
+                        start,
+                        |acc, c| if and { acc.and(c.bits) } else { acc.or(c.bits) },
+                    );
                 Node {
                     text: if and { "and" } else { "or" }.into(),
                     bits,
                     facts: Vec::new(),
-                    children: vec![x, y],
+                    children,
                 }
             }
             Claim::Quant {

@@ -161,8 +161,10 @@ pub enum Quantifier {
 pub enum Claim {
     Atom(Atom),
     Not(Box<Claim>),
-    And(Box<Claim>, Box<Claim>),
-    Or(Box<Claim>, Box<Claim>),
+    /// `A and B and …`: flat, so a long chain is no deeper than one link.
+    And(Vec<Claim>),
+    /// `A or B or …`, flat likewise.
+    Or(Vec<Claim>),
     Quant {
         quantifier: Quantifier,
         vars: Vec<String>,

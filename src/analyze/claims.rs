@@ -307,23 +307,39 @@ impl<'a> Reader<'a> {
     }
 
     fn claim(&mut self, pos: usize) -> R<(Claim, usize)> {
-        let (mut left, mut pos) = self.and(pos)?;
+        let (first, mut pos) = self.and(pos)?;
+        let mut all = vec![first];
         while self.tok(pos).is_some_and(|t| t.is_word("or")) {
-            let (right, p) = self.and(pos + 1)?;
-            left = Claim::Or(Box::new(left), Box::new(right));
+            let (next, p) = self.and(pos + 1)?;
+            all.push(next);
             pos = p;
         }
-        Ok((left, pos))
+        Ok((
+            if all.len() == 1 {
+                all.remove(0)
+            } else {
+                Claim::Or(all)
+            },
+            pos,
+        ))
     }
 
     fn and(&mut self, pos: usize) -> R<(Claim, usize)> {
-        let (mut left, mut pos) = self.unary(pos)?;
+        let (first, mut pos) = self.unary(pos)?;
+        let mut all = vec![first];
         while self.tok(pos).is_some_and(|t| t.is_word("and")) {
-            let (right, p) = self.unary(pos + 1)?;
-            left = Claim::And(Box::new(left), Box::new(right));
+            let (next, p) = self.unary(pos + 1)?;
+            all.push(next);
             pos = p;
         }
-        Ok((left, pos))
+        Ok((
+            if all.len() == 1 {
+                all.remove(0)
+            } else {
+                Claim::And(all)
+            },
+            pos,
+        ))
     }
 
     fn unary(&mut self, pos: usize) -> R<(Claim, usize)> {

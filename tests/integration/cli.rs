@@ -494,3 +494,20 @@ fn source_texts_outside_the_workspace_are_refused_unless_allowed() {
         .args(&["check", ".", "--allow-outside-paths"])
         .expect_code(0);
 }
+
+// Regression: a flat chain of 40,000 atoms built a left-nested tree whose
+// evaluation (and drop) overflowed the stack; `and`/`or` chains are flat now.
+#[test]
+fn a_long_flat_chain_is_no_deeper_than_one_link() {
+    let and = vec!["Iran sent troops to Russia"; 50_000].join(" and ");
+    let or = vec!["Iran sent troops to Russia"; 50_000].join(" or ");
+    let ws = workspace(&[
+        (
+            "rules.claims",
+            &format!("{RULES}expect unknown: {and}\nexpect unknown: {or}\n"),
+        ),
+        ("facts.yaml", FACTS),
+    ]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(0);
+    assert!(out.stdout.ends_with("2 passed, 0 failed\n"));
+}
