@@ -340,7 +340,7 @@ impl fmt::Display for ErrorKind {
             ),
             TooManyBindings { count, limit } => write!(
                 f,
-                "quantifier has {count} bindings, more than the limit of {limit}"
+                "claim ranges over {count} quantifier bindings (nested quantifiers multiply, definitions included), more than the limit of {limit}"
             ),
             BadVariable { name, reason } => write!(f, "`{name}` cannot be a variable: {reason}"),
             AsOfNotAllowed { context } => write!(

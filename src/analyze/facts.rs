@@ -673,6 +673,12 @@ impl Analyzer {
                     !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
                 }));
                 let Ok(claim) = claim else { continue };
+                if let Some(kind) =
+                    super::too_many_bindings(&self.model, &claim, &mut self.binding_memo)
+                {
+                    self.error(r.file, a.claim_span, kind);
+                    continue;
+                }
                 let line = crate::diag::line_of(&starts, s.span.start as usize);
                 let col = 1; // statements start at column 1
                 self.model.assertions.push(Assertion {

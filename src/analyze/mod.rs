@@ -63,6 +63,8 @@ struct Analyzer {
     broken_entities: bool,
     broken_groups: bool,
     allow_outside_paths: bool,
+    /// Bindings each definition's body ranges over (see `bindings`).
+    binding_memo: HashMap<DefId, u128>,
 }
 
 struct Rules<'f> {
@@ -823,7 +825,70 @@ impl Analyzer {
                 },
             });
         }
+        // Quantifiers in a body count where the definition is used, and in
+        // the body itself when it uses other definitions.
+        for i in 0..self.model.definitions.len() {
+            let def = &self.model.definitions[i];
+            if let Some(kind) = def
+                .body
+                .as_ref()
+                .and_then(|b| too_many_bindings(&self.model, b, &mut self.binding_memo))
+            {
+                let loc = def.loc;
+                self.error(loc.file, loc.span, kind);
+            }
+        }
     }
+}
+
+/// How many bindings evaluating `claim` ranges over: nested quantifiers
+/// multiply, and an atom of a definition counts its body's (memoized in
+/// `memo`). Saturates instead of overflowing.
+pub fn bindings(model: &Model, claim: &Claim, memo: &mut HashMap<DefId, u128>) -> u128 {
+    match claim {
+        Claim::Atom(a) => match a.target {
+            Target::Relation(_) => 1,
+            Target::Definition(d) => {
+                if let Some(&n) = memo.get(&d) {
+                    return n;
+                }
+                let n = match &model.definitions[d as usize].body {
+                    Some(body) => bindings(model, body, memo),
+                    None => 1,
+                };
+                memo.insert(d, n);
+                n
+            }
+        },
+        Claim::Not(c) => bindings(model, c, memo),
+        Claim::And(all) | Claim::Or(all) => all
+            .iter()
+            .map(|c| bindings(model, c, memo))
+            .max()
+            .unwrap_or(1),
+        Claim::Quant {
+            vars, group, body, ..
+        } => {
+            let n = model.groups[*group as usize].members.len() as u128;
+            let count: u128 = (0..vars.len() as u128)
+                .map(|x| n.saturating_sub(x))
+                .product();
+            count.max(1).saturating_mul(bindings(model, body, memo))
+        }
+    }
+}
+
+/// The error for a claim that ranges over too many bindings, if it does.
+fn too_many_bindings(
+    model: &Model,
+    claim: &Claim,
+    memo: &mut HashMap<DefId, u128>,
+) -> Option<ErrorKind> {
+    let count = bindings(model, claim, memo);
+    (count > claims::MAX_BINDINGS).then_some(ErrorKind::TooManyBindings {
+        count,
+        limit: claims::MAX_BINDINGS,
+    })
 }
 
 /// The first word of the statement that holds `span`'s start.
@@ -962,7 +1027,10 @@ pub fn read_claim(
     };
     let mut reader = Reader::new(&lexicon, file, text, claim_toks, Context::Assertion, &[]);
     match reader.read_all() {
-        Ok(c) => Ok((c, as_of)),
+        Ok(c) => match too_many_bindings(model, &c, &mut HashMap::new()) {
+            Some(kind) => Err(vec![Diagnostic::new(file, Span::new(0, text.len()), kind)]),
+            None => Ok((c, as_of)),
+        },
         Err(claims::Reported) => Err(std::mem::take(&mut reader.errors)),
     }
 }

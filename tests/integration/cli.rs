@@ -511,3 +511,28 @@ fn a_long_flat_chain_is_no_deeper_than_one_link() {
     let out = Test::new(ws.path()).args(&["check", "."]).expect_code(0);
     assert!(out.stdout.ends_with("2 passed, 0 failed\n"));
 }
+
+// Regression: a quantifier inside a definition, used under another
+// quantifier, escaped the binding limit and the run hung.
+#[test]
+fn bindings_inside_definitions_count_toward_the_limit() {
+    let mut facts = String::from("entities:\n");
+    for i in 0..1000 {
+        facts.push_str(&format!("  - {{name: E{i}, kind: thing}}\n"));
+    }
+    let members: Vec<String> = (0..1000).map(|i| format!("E{i}")).collect();
+    facts.push_str(&format!(
+        "groups:\n  big: [{}]\nsources:\n  - id: s\n",
+        members.join(", ")
+    ));
+    let rules = "relation talk symmetric: {a} talk(s) with {b}\ndefine {a} is social: every x, y in big: x talks with y or {a} talks with x\ncheck: every z in big: z is social\n";
+    let ws = workspace(&[("rules.claims", rules), ("facts.yaml", &facts)]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
+    assert!(
+        out.stderr
+            .contains("ranges over 999000000 quantifier bindings"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("rules.claims:3:8"), "{}", out.stderr);
+}
