@@ -114,6 +114,21 @@ impl Lexicon<'_> {
     }
 }
 
+/// Whether a template's literal word (one of `forms`) is the token. An
+/// escaped `\{x\}` in a template is the literal word `{x}`, which the lexer
+/// reads as a placeholder token.
+fn literal_matches(forms: &[String], t: &Token) -> bool {
+    match t.kind {
+        TokenKind::Word | TokenKind::Comma | TokenKind::Colon => forms.contains(&t.norm),
+        TokenKind::Placeholder => forms.iter().any(|f| {
+            f.strip_prefix('{')
+                .and_then(|f| f.strip_suffix('}'))
+                .is_some_and(|inner| inner == t.norm)
+        }),
+        _ => false,
+    }
+}
+
 /// What a loose reading found wrong with a slot filling.
 #[derive(Clone, Debug)]
 enum Problem {
@@ -713,11 +728,7 @@ impl<'a> Reader<'a> {
         match part {
             TemplatePart::Literal { forms, optional } => {
                 if let Some(t) = self.tok(ti) {
-                    let literal = matches!(
-                        t.kind,
-                        TokenKind::Word | TokenKind::Comma | TokenKind::Colon
-                    );
-                    if literal && forms.contains(&t.norm) {
+                    if literal_matches(forms, t) {
                         self.dfs(parts, slots, pi + 1, ti + 1, cur, loose, out, budget);
                     }
                 }
@@ -767,7 +778,7 @@ impl<'a> Reader<'a> {
                 optional: false,
             }) = tpl.parts.first()
             {
-                if !forms.contains(&t0.norm) {
+                if !literal_matches(forms, t0) {
                     continue;
                 }
             }

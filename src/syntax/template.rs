@@ -76,7 +76,7 @@ fn seg(i: &str) -> IResult<&str, Seg> {
         optional,
         map(char('/'), |_| Seg::Slash),
         map(
-            nom::character::complete::satisfy(|c| !c.is_whitespace() && !"(){}".contains(c)),
+            nom::character::complete::satisfy(|c| !c.is_whitespace() && !"(){".contains(c)),
             Seg::Char,
         ),
     ))(i)
@@ -149,13 +149,6 @@ pub fn parse_template(text: &str, base: usize) -> Result<Template, Err> {
             }
             if c == '"' {
                 return Err(bad(off(r), 1, "templates cannot contain `\"`"));
-            }
-            if c == '}' {
-                return Err(bad(
-                    off(r),
-                    1,
-                    "unexpected `}`; write `\\}` for a literal brace",
-                ));
             }
             if (c == ',' || c == ':') && !alts.iter().all(|a| a.is_empty()) {
                 break; // punctuation is its own word, as in claims
@@ -268,6 +261,9 @@ mod tests {
     fn rejects_bad_templates() {
         assert!(parse_template("sent (troops", 0).is_err());
         assert!(parse_template("{a}x", 0).is_err());
+        // Only `{` needs its escape: `\{x}` and `\{x\}` are the word `{x}`.
+        let t = parse_template(r"likes \{x} \{y\}", 0).unwrap();
+        assert_eq!(forms(&t), ["likes", "{x}", "{y}"]);
         assert!(parse_template("say \"x\"", 0).is_err());
         assert!(parse_template("/b", 0).is_err());
     }

@@ -536,3 +536,13 @@ fn bindings_inside_definitions_count_toward_the_limit() {
     );
     assert!(out.stderr.contains("rules.claims:3:8"), "{}", out.stderr);
 }
+
+// Regression: an escaped `\{x\}` in a template could never match, since the
+// lexer reads `{x}` in a claim as a placeholder.
+#[test]
+fn escaped_braces_in_templates_match_literally() {
+    let rules = "relation likes: {a} likes \\{x\\}\nrelation hates: {a} hates \\{y}\nentity Russia (country)\nassert: Russia likes {x}\nassert: Russia hates {y}\n";
+    let facts = "sources:\n  - id: s\nfacts:\n  - says: Russia likes {x}\n    source: s\n  - relation: hates\n    args: {a: Russia}\n    source: s\n";
+    let ws = workspace(&[("rules.claims", rules), ("facts.yaml", facts)]);
+    Test::new(ws.path()).args(&["check", "."]).expect_code(0);
+}
