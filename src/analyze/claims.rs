@@ -189,7 +189,7 @@ pub struct Reader<'a> {
     depth: usize,
     bindings: u128,
     /// Kinds that definition slots were used with: (param, kind, span).
-    pub param_uses: Vec<(usize, String, Span)>,
+    pub param_uses: Vec<(usize, SlotType, Span)>,
     /// Definitions an atom named.
     pub uses: Vec<u32>,
     pub errors: Vec<Diagnostic>,
@@ -595,7 +595,8 @@ impl<'a> Reader<'a> {
                         .iter()
                         .position(|s| s.name.eq_ignore_ascii_case(&t.text))
                     {
-                        if self.params[p].ty == SlotType::Text {
+                        // A bare `{w}` takes the kind its uses need: here, text.
+                        if matches!(self.params[p].ty, SlotType::Text | SlotType::Entity(None)) {
                             out.push((1, Arg::Key(Term::Param(p as u32)), None));
                         }
                     }
@@ -868,13 +869,14 @@ impl<'a> Reader<'a> {
             })
             .collect();
         for (si, a) in args.iter().enumerate() {
-            if let (Arg::Key(Term::Param(p)), SlotType::Entity(Some(k))) = (a, &slots[si].ty) {
+            if let Arg::Key(Term::Param(p)) = a {
                 let span = m
                     .spans
                     .iter()
                     .find(|(s, _)| *s == si)
                     .map_or(Span::default(), |x| x.1);
-                self.param_uses.push((*p as usize, k.clone(), span));
+                self.param_uses
+                    .push((*p as usize, slots[si].ty.clone(), span));
             }
         }
         if let Target::Definition(d) = target {

@@ -701,35 +701,47 @@ impl Analyzer {
         // Read the bodies now that every template is known.
         let mut read: Vec<Option<Claim>> = Vec::new();
         let mut uses: Vec<Vec<u32>> = Vec::new();
-        let mut inferred: Vec<Vec<Option<String>>> = Vec::new();
+        let mut inferred: Vec<Vec<Option<SlotType>>> = Vec::new();
         for (i, p) in pending.iter().enumerate() {
             let lex = self.lexicon();
             let slots = self.def_heads[i].slots.clone();
             let mut reader = Reader::new(&lex, p.file, p.src, p.body, Context::Definition, &slots);
             reader.quiet_unknown_relation = self.broken_relations;
             let claim = reader.read_all().ok();
-            let mut kinds: Vec<Option<String>> = slots
+            // A bare slot takes the type of its uses: an entity kind, or text.
+            let mut kinds: Vec<Option<SlotType>> = slots
                 .iter()
-                .map(|s| match &s.ty {
-                    SlotType::Entity(k) => k.clone(),
-                    _ => None,
-                })
+                .map(|s| (s.ty != SlotType::Entity(None)).then(|| s.ty.clone()))
                 .collect();
             let mut errs = std::mem::take(&mut reader.errors);
-            for (param, kind, span) in &reader.param_uses {
-                match &kinds[*param] {
-                    Some(k) if k != kind => errs.push(Diagnostic::new(
+            for (param, used, span) in &reader.param_uses {
+                let merged = match (&kinds[*param], used) {
+                    (None, u) => Some(u.clone()),
+                    (Some(h), u) if h == u => Some(h.clone()),
+                    (Some(SlotType::Entity(None)), SlotType::Entity(k)) => {
+                        Some(SlotType::Entity(k.clone()))
+                    }
+                    (Some(SlotType::Entity(k)), SlotType::Entity(None)) => {
+                        Some(SlotType::Entity(k.clone()))
+                    }
+                    _ => None,
+                };
+                match merged {
+                    Some(t) => kinds[*param] = Some(t),
+                    None => errs.push(Diagnostic::new(
                         p.file,
                         *span,
                         ErrorKind::BadTemplate {
                             message: format!(
-                                "slot {{{}}} is used as a {k} and as a {kind}; give it one kind",
-                                slots[*param].name
+                                "slot {{{}}} is used both as {} and as {}; give it one kind",
+                                slots[*param].name,
+                                kinds[*param]
+                                    .as_ref()
+                                    .map_or("entity".into(), SlotType::describe),
+                                used.describe()
                             ),
                         },
                     )),
-                    Some(_) => {}
-                    None => kinds[*param] = Some(kind.clone()),
                 }
             }
             uses.push(std::mem::take(&mut reader.uses));
@@ -739,9 +751,7 @@ impl Analyzer {
         }
         for (i, kinds) in inferred.into_iter().enumerate() {
             for (s, k) in self.def_heads[i].slots.iter_mut().zip(kinds) {
-                if let SlotType::Entity(None) = s.ty {
-                    s.ty = SlotType::Entity(k);
-                }
+                s.ty = k.unwrap_or(SlotType::Entity(None));
             }
         }
         // Cycles and depth.

@@ -546,3 +546,21 @@ fn escaped_braces_in_templates_match_literally() {
     let ws = workspace(&[("rules.claims", rules), ("facts.yaml", facts)]);
     Test::new(ws.path()).args(&["check", "."]).expect_code(0);
 }
+
+// Regression: a bare definition slot used in a text slot did not match.
+#[test]
+fn a_bare_definition_slot_can_be_text() {
+    let rules = "relation stance: {who} called the strikes {word:text}\nentity Vladimir Putin (person) aka Putin\ndefine {p} condemned it as {w}: {p} called the strikes {w}\nassert: Putin condemned it as \"ILLEGAL\"\nexpect unknown: Putin condemned it as \"fine\"\n";
+    let facts = "sources:\n  - id: s\nfacts:\n  - says: Putin called the strikes \"illegal\"\n    source: s\n";
+    let ws = workspace(&[("rules.claims", rules), ("facts.yaml", facts)]);
+    Test::new(ws.path()).args(&["check", "."]).expect_code(0);
+    let bad = "relation stance: {who} called the strikes {word:text}\nentity Vladimir Putin (person) aka Putin\ndefine {p} said {w}: {p} called the strikes {w} and {w} called the strikes \"x\"\n";
+    let ws = workspace(&[("rules.claims", bad), ("facts.yaml", facts)]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
+    assert!(
+        out.stderr
+            .contains("slot {w} is used both as text and as entity"),
+        "{}",
+        out.stderr
+    );
+}
