@@ -758,7 +758,6 @@ impl Analyzer {
         let n = pending.len();
         let mut depth: Vec<Option<usize>> = vec![None; n];
         let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
-        let mut reported = false;
         fn visit(
             i: usize,
             uses: &[Vec<u32>],
@@ -805,19 +804,20 @@ impl Analyzer {
                 }
                 Ok(_) => {}
                 Err(cycle) => {
-                    if !reported {
-                        let names = cycle.iter().map(|&c| pending[c].name.clone()).collect();
-                        let first = cycle[0];
-                        self.error(
-                            pending[first].file,
-                            pending[first].span,
-                            ErrorKind::DefinitionCycle { cycle: names },
-                        );
-                        reported = true;
-                    }
+                    let names = cycle.iter().map(|&c| pending[c].name.clone()).collect();
+                    let first = cycle[0];
+                    self.error(
+                        pending[first].file,
+                        pending[first].span,
+                        ErrorKind::DefinitionCycle { cycle: names },
+                    );
                     for c in cycle {
                         read[c] = None;
-                        state[c] = 2;
+                    }
+                    // Every definition on the way is settled, so each cycle is
+                    // reported once and no later walk mistakes them for one.
+                    for st in state.iter_mut().filter(|st| **st == 1) {
+                        *st = 2;
                     }
                 }
             }
