@@ -204,6 +204,8 @@ pub enum ErrorKind {
         field: &'static str,
         context: &'static str,
     },
+    /// A fact without exactly one of `says`, `relation`, `only`.
+    FactForm,
     QuoteNotFound {
         quote: String,
         source: String,
@@ -356,6 +358,10 @@ impl fmt::Display for ErrorKind {
             Json { message } => write!(f, "invalid JSON fact: {message}"),
             BadFact { message } => write!(f, "{message}"),
             MissingField { field, context } => write!(f, "{context} needs `{field}`"),
+            FactForm => write!(
+                f,
+                "a fact has exactly one of `says`, `relation` (with `args`) or `only` (with `among`)"
+            ),
             QuoteNotFound { quote, source, document, closest } => {
                 if source == document {
                     write!(f, "quote \"{quote}\" is not in the text of source `{source}`")?;

@@ -303,6 +303,40 @@ impl Item<'_> {
     }
 }
 
+/// A misspelt key also leaves its field missing. Among `errors[from..]` (one
+/// item's), drops the missing-field errors that an unknown key's suggestion
+/// already explains, so one typo is one error.
+fn drop_explained_by_typos(errors: &mut Vec<FactError>, from: usize, to: usize) {
+    let meant: Vec<String> = errors[from..to]
+        .iter()
+        .filter_map(|(_, k)| match k {
+            ErrorKind::UnknownKey { suggestions, .. } => Some(suggestions.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if meant.is_empty() {
+        return;
+    }
+    let explained = |k: &ErrorKind| match k {
+        ErrorKind::MissingField { field, .. } => meant.iter().any(|m| m == field),
+        ErrorKind::FactForm => meant
+            .iter()
+            .any(|m| ["says", "relation", "only"].contains(&m.as_str())),
+        _ => false,
+    };
+    let mut i = from;
+    let mut to = to;
+    while i < to {
+        if explained(&errors[i].1) {
+            errors.remove(i);
+            to -= 1;
+        } else {
+            i += 1;
+        }
+    }
+}
+
 fn yaml_error(e: &serde_yaml::Error, text: &str) -> FactError {
     let at = e.location().map_or(0, |l| l.index().min(text.len()));
     let message = e.to_string();
@@ -341,6 +375,8 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
         }
     };
     let loc = Locator::new(text);
+    // Where each item's errors start, to drop those a key typo explains.
+    let mut item_marks: Vec<usize> = Vec::new();
     for k in root.keys() {
         let name = scalar(k).unwrap_or_default();
         if !TOP_KEYS.contains(&name.as_str()) {
@@ -392,6 +428,7 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
     };
 
     for (v, from, to, at) in seq_items("sources", &mut errors) {
+        item_marks.push(errors.len());
         let Value::Mapping(map) = &v else {
             errors.push((
                 Span::new(at, at + 1),
@@ -428,6 +465,7 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
     }
 
     for (v, from, to, at) in seq_items("entities", &mut errors) {
+        item_marks.push(errors.len());
         let Value::Mapping(map) = &v else {
             errors.push((
                 Span::new(at, at + 1),
@@ -547,6 +585,7 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
     }
 
     for (v, from, to, at) in seq_items("facts", &mut errors) {
+        item_marks.push(errors.len());
         let Value::Mapping(map) = &v else {
             errors.push((
                 Span::new(at, at + 1),
@@ -563,6 +602,11 @@ pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
             out.facts.push(f);
         }
     }
+    let mut end = errors.len();
+    for &mark in item_marks.iter().rev() {
+        drop_explained_by_typos(&mut errors, mark, end);
+        end = mark;
+    }
     (out, errors)
 }
 
@@ -573,12 +617,7 @@ fn read_fact(item: &Item, loc: &Locator, errors: &mut Vec<FactError>) -> Option<
         .filter(|k| item.map.contains_key(**k))
         .count();
     if forms != 1 {
-        errors.push((
-            Span::new(at, at + 1),
-            ErrorKind::BadFact {
-                message: "a fact has exactly one of `says`, `relation` (with `args`) or `only` (with `among`)".into(),
-            },
-        ));
+        errors.push((Span::new(at, at + 1), ErrorKind::FactForm));
         return None;
     }
     let body = if let Some(s) = item.located(loc, "says", errors) {
@@ -715,6 +754,7 @@ fn json_scalar(v: &serde_json::Value) -> Option<String> {
 pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
     let mut facts = Vec::new();
     let mut errors = Vec::new();
+    let mut line_marks: Vec<usize> = Vec::new();
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         let start = at;
@@ -723,6 +763,7 @@ pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
         if body.trim().is_empty() {
             continue;
         }
+        line_marks.push(errors.len());
         let lead = body.len() - body.trim_start().len();
         let here = Span::new(start + lead, start + body.len());
         let find = |key: &str| -> Span {
@@ -860,6 +901,11 @@ pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
             note: get("note").map(|l| l.text),
             span: here,
         });
+    }
+    let mut end = errors.len();
+    for &mark in line_marks.iter().rev() {
+        drop_explained_by_typos(&mut errors, mark, end);
+        end = mark;
     }
     (facts, errors)
 }

@@ -427,6 +427,10 @@ impl Analyzer {
                     .chain(self.kinds.iter().map(String::as_str))
                     .collect();
                 let suggestions = nearest(&k.text, known);
+                if self.broken_entities {
+                    // The entity that uses this kind may be in the file that failed.
+                    return None;
+                }
                 self.error(
                     file,
                     k.span,
