@@ -443,7 +443,11 @@ impl<'a> Reader<'a> {
         let mut vars: Vec<&Token> = Vec::new();
         loop {
             match self.tok(i) {
-                Some(v) if self.looks_like_var(v) => vars.push(v),
+                // Any plain word has the shape; whether it may be a variable
+                // is checked below, so `some X in g:` gets a clear error.
+                Some(v) if v.kind == TokenKind::Word && !KEYWORDS.contains(&v.norm.as_str()) => {
+                    vars.push(v)
+                }
                 _ => return Ok(None),
             }
             i += 1;
@@ -474,6 +478,8 @@ impl<'a> Reader<'a> {
         for (k, v) in vars.iter().enumerate() {
             let reason = if self.lex.is_name(&v.norm) {
                 Some("it is the name of an entity or alias")
+            } else if !self.looks_like_var(v) {
+                Some("variables are lower-case words (letters, digits and `_`)")
             } else if vars[..k].iter().any(|o| o.norm == v.norm) {
                 Some("it is already a variable of this quantifier")
             } else {

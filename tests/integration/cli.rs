@@ -564,3 +564,24 @@ fn a_bare_definition_slot_can_be_text() {
         out.stderr
     );
 }
+
+#[test]
+fn an_upper_case_variable_is_named_as_such() {
+    let ws = workspace(&[
+        (
+            "rules.claims",
+            &format!("{RULES}group axis = Iran, Russia\n"),
+        ),
+        ("facts.yaml", FACTS),
+    ]);
+    let out = Test::new(ws.path())
+        .args(&["eval", "some X in axis: X sent troops to Russia", "."])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("`X` cannot be a variable: variables are lower-case words"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("<claim>:1:6"), "{}", out.stderr);
+}
