@@ -204,6 +204,10 @@ pub enum ErrorKind {
         field: &'static str,
         context: &'static str,
     },
+    /// YAML flow collections (`[[[…`) nested past the limit.
+    YamlTooDeep {
+        limit: usize,
+    },
     /// A fact without exactly one of `says`, `relation`, `only`.
     FactForm,
     QuoteNotFound {
@@ -358,6 +362,10 @@ impl fmt::Display for ErrorKind {
             Json { message } => write!(f, "invalid JSON fact: {message}"),
             BadFact { message } => write!(f, "{message}"),
             MissingField { field, context } => write!(f, "{context} needs `{field}`"),
+            YamlTooDeep { limit } => write!(
+                f,
+                "YAML lists or mappings nested more than {limit} levels deep"
+            ),
             FactForm => write!(
                 f,
                 "a fact has exactly one of `says`, `relation` (with `args`) or `only` (with `among`)"

@@ -348,10 +348,63 @@ fn yaml_error(e: &serde_yaml::Error, text: &str) -> FactError {
     (Span::new(at, at + 1), ErrorKind::Yaml { message })
 }
 
+/// Deepest nesting of YAML flow collections (`[…]`, `{…}`) read. The YAML
+/// scanner slows quadratically with depth, so deeper text is refused first.
+pub const MAX_YAML_FLOW_DEPTH: usize = 64;
+
+/// Where flow collections first nest past `MAX_YAML_FLOW_DEPTH`, if they do.
+/// Quoted scalars and comments are skipped; this is a guard, not a parser.
+fn flow_too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut prev = '\n';
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some(q) => {
+                if c == '\\' && q == '"' {
+                    chars.next();
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '#' if prev.is_whitespace() => {
+                    for (_, c) in chars.by_ref() {
+                        if c == '\n' {
+                            break;
+                        }
+                    }
+                }
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_YAML_FLOW_DEPTH {
+                        return Some(i);
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    None
+}
+
 /// Parses one YAML fact file. Returns what could be read and every error.
 pub fn parse_yaml(text: &str) -> (RawFactFile, Vec<FactError>) {
     let mut out = RawFactFile::default();
     let mut errors = Vec::new();
+    if let Some(at) = flow_too_deep(text) {
+        errors.push((
+            Span::new(at, at + 1),
+            ErrorKind::YamlTooDeep {
+                limit: MAX_YAML_FLOW_DEPTH,
+            },
+        ));
+        return (out, errors);
+    }
     let doc: Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {

@@ -585,3 +585,17 @@ fn an_upper_case_variable_is_named_as_such() {
     );
     assert!(out.stderr.contains("<claim>:1:6"), "{}", out.stderr);
 }
+
+// Regression: 100,000 nested `[` made the YAML scanner run for minutes.
+#[test]
+fn deeply_nested_yaml_is_refused_at_once() {
+    let yaml = format!("facts: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let ws = workspace(&[("rules.claims", RULES), ("facts.yaml", &yaml)]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
+    assert!(
+        out.stderr.contains("nested more than 64 levels deep"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("facts.yaml:1:72"), "{}", out.stderr);
+}
