@@ -172,7 +172,7 @@ fn check_command(
         Format::Github => report::ci::github(&run),
     };
     let _ = out.write_all(text.as_bytes());
-    let conflicted = fail_on_conflict && !crate::conflicts::find(&ws.model).is_empty();
+    let conflicted = fail_on_conflict && !crate::conflicts::find(&ws.model).conflicts.is_empty();
     if conflicted {
         let _ = writeln!(
             std::io::stderr(),
@@ -325,10 +325,10 @@ fn conflicts_command(
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let conflicts = crate::conflicts::find(&ws.model);
+    let found = crate::conflicts::find(&ws.model);
     let text = match format {
         ConflictFormat::Human => {
-            report::human::render_conflicts(&ws.files, &ws.model, &conflicts, stdout_style())
+            report::human::render_conflicts(&ws.files, &ws.model, &found, stdout_style())
         }
         ConflictFormat::Json => {
             let run = Run {
@@ -336,11 +336,11 @@ fn conflicts_command(
                 model: &ws.model,
                 results: &[],
             };
-            report::json::render_conflicts(&run, &conflicts)
+            report::json::render_conflicts(&run, &found)
         }
     };
     let _ = out.write_all(text.as_bytes());
-    if fail_on_conflict && !conflicts.is_empty() {
+    if fail_on_conflict && !found.conflicts.is_empty() {
         EXIT_FAILED
     } else {
         EXIT_OK

@@ -3,7 +3,7 @@
 //! functional values with disjoint intervals, or an `only` that leaves an
 //! asserted tuple out — unless both have an `as_of` and the two do not overlap.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{FactBody, FactId, Key, KeyArg, Model, Row, Tuple};
 use crate::value::Interval;
@@ -55,46 +55,61 @@ fn dated_apart(model: &Model, a: FactId, b: FactId) -> bool {
     }
 }
 
-/// Every conflicting pair, sorted by sentence, then by the facts' order.
-pub fn find(model: &Model) -> Vec<Conflict> {
+/// Most conflicting pairs listed: past this, the listing stops (and says so)
+/// rather than holding every pair of a large contradictory fact set.
+pub const MAX_CONFLICTS: usize = 10_000;
+
+/// The conflicts of a workspace.
+pub struct Found {
+    /// Sorted by sentence, then by the facts' order.
+    pub conflicts: Vec<Conflict>,
+    /// More conflicts exist than `MAX_CONFLICTS`.
+    pub truncated: bool,
+}
+
+/// Every conflicting pair, up to `MAX_CONFLICTS`. Keys are visited in sorted
+/// order, so a truncated listing is the same on every run.
+pub fn find(model: &Model) -> Found {
     let mut out: BTreeSet<Conflict> = BTreeSet::new();
+    let mut keys: Vec<&Key> = model.index.keys().collect();
+    keys.sort_by(|a, b| (a.relation, &a.args).cmp(&(b.relation, &b.args)));
+    let full = |out: &BTreeSet<Conflict>| out.len() >= MAX_CONFLICTS;
+    let mut truncated = false;
     // Pairs under one key.
-    for (key, rows) in &model.index {
+    'keys: for key in &keys {
+        let rows = &model.index[*key];
         let functional = model.relations[key.relation as usize].functional;
         for (i, a) in rows.iter().enumerate() {
             for b in &rows[i + 1..] {
                 for (x, y) in [(*a, *b), (*b, *a)] {
-                    if let Some(kind) = refutes(model, x, y, functional) {
-                        // Disjoint values conflict both ways: list the pair once.
-                        let mirrored = kind == ConflictKind::Values && x.fact > y.fact;
-                        if !mirrored && x.fact != y.fact && !dated_apart(model, x.fact, y.fact) {
-                            let (tuple, _) = model.tuple(x);
-                            out.insert(Conflict {
-                                asserted: x.fact,
-                                against: y.fact,
-                                kind,
-                                sentence: model.sentence(tuple),
-                            });
-                        }
+                    let Some(kind) = refutes(model, x, y, functional) else {
+                        continue;
+                    };
+                    // Disjoint values conflict both ways: list the pair once.
+                    let mirrored = kind == ConflictKind::Values && x.fact > y.fact;
+                    if mirrored || x.fact == y.fact || dated_apart(model, x.fact, y.fact) {
+                        continue;
                     }
+                    if full(&out) {
+                        truncated = true;
+                        break 'keys;
+                    }
+                    let (tuple, _) = model.tuple(x);
+                    out.insert(Conflict {
+                        asserted: x.fact,
+                        against: y.fact,
+                        kind,
+                        sentence: model.sentence(tuple),
+                    });
                 }
             }
         }
     }
     // Asserted tuples that an `only` of their relation leaves out.
-    let mut asserted_by_relation: HashMap<u32, Vec<(&Key, Row)>> = HashMap::new();
-    for (key, rows) in &model.index {
-        for r in rows {
-            if !model.tuple(*r).1 {
-                asserted_by_relation
-                    .entry(key.relation)
-                    .or_default()
-                    .push((key, *r));
-            }
-        }
-    }
-    for (rel, onlys) in &model.closed_worlds {
-        for &o in onlys {
+    let mut relations: Vec<&u32> = model.closed_worlds.keys().collect();
+    relations.sort();
+    'only: for rel in relations {
+        for &o in &model.closed_worlds[rel] {
             let FactBody::Only {
                 members,
                 listed_keys,
@@ -103,20 +118,22 @@ pub fn find(model: &Model) -> Vec<Conflict> {
             else {
                 continue;
             };
-            for (key, row) in asserted_by_relation
-                .get(rel)
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
-            {
+            for key in keys.iter().filter(|k| k.relation == *rel) {
                 let inside = key.args.iter().all(|a| match a {
                     KeyArg::Entity(e) => members.contains(e),
                     KeyArg::Text(_) => true,
                 });
-                if inside
-                    && !listed_keys.contains(*key)
-                    && row.fact != o
-                    && !dated_apart(model, row.fact, o)
-                {
+                if !inside || listed_keys.contains(*key) {
+                    continue;
+                }
+                for row in &model.index[*key] {
+                    if model.tuple(*row).1 || row.fact == o || dated_apart(model, row.fact, o) {
+                        continue;
+                    }
+                    if full(&out) {
+                        truncated = true;
+                        break 'only;
+                    }
                     let (tuple, _) = model.tuple(*row);
                     out.insert(Conflict {
                         asserted: row.fact,
@@ -128,11 +145,14 @@ pub fn find(model: &Model) -> Vec<Conflict> {
             }
         }
     }
-    let mut v: Vec<Conflict> = out.into_iter().collect();
-    v.sort_by(|a, b| {
+    let mut conflicts: Vec<Conflict> = out.into_iter().collect();
+    conflicts.sort_by(|a, b| {
         (&a.sentence, a.asserted, a.against).cmp(&(&b.sentence, b.asserted, b.against))
     });
-    v
+    Found {
+        conflicts,
+        truncated,
+    }
 }
 
 /// Would row `y` refute what row `x` asserts?

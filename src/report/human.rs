@@ -107,10 +107,11 @@ pub fn render_outcome(
 pub fn render_conflicts(
     files: &crate::load::Files,
     model: &crate::model::Model,
-    conflicts: &[crate::conflicts::Conflict],
+    found: &crate::conflicts::Found,
     style: Style,
 ) -> String {
     use crate::conflicts::ConflictKind;
+    let conflicts = &found.conflicts;
     let mut out = String::new();
     let place = |f: u32| {
         let fact = &model.facts[f as usize];
@@ -137,6 +138,14 @@ pub fn render_conflicts(
         out.push('\n');
     }
     let n = conflicts.len();
-    let _ = writeln!(out, "{n} conflict{}", if n == 1 { "" } else { "s" });
+    if found.truncated {
+        let _ = writeln!(
+            out,
+            "{n} conflicts shown; more exist (the listing stops at {})",
+            crate::conflicts::MAX_CONFLICTS
+        );
+    } else {
+        let _ = writeln!(out, "{n} conflict{}", if n == 1 { "" } else { "s" });
+    }
     out
 }

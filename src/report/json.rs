@@ -113,6 +113,8 @@ pub fn render(run: &Run) -> String {
 pub struct ConflictsReport {
     pub version: u32,
     pub conflicts: Vec<ConflictJson>,
+    /// More conflicts exist than were listed (`MAX_CONFLICTS`).
+    pub truncated: bool,
 }
 
 #[derive(Serialize)]
@@ -123,10 +125,12 @@ pub struct ConflictJson {
     pub against: EvidenceJson,
 }
 
-pub fn render_conflicts(run: &Run, conflicts: &[crate::conflicts::Conflict]) -> String {
+pub fn render_conflicts(run: &Run, found: &crate::conflicts::Found) -> String {
     let report = ConflictsReport {
         version: SCHEMA_VERSION,
-        conflicts: conflicts
+        truncated: found.truncated,
+        conflicts: found
+            .conflicts
             .iter()
             .map(|c| ConflictJson {
                 sentence: c.sentence.clone(),

@@ -599,3 +599,37 @@ fn deeply_nested_yaml_is_refused_at_once() {
     );
     assert!(out.stderr.contains("facts.yaml:1:72"), "{}", out.stderr);
 }
+
+// Regression: 8,000 contradicting values held all 32 million pairs in memory.
+#[test]
+fn conflicts_stop_listing_at_the_limit() {
+    let mut jsonl = String::new();
+    for i in 0..8000 {
+        jsonl.push_str(&format!(
+            "{{\"relation\":\"troops\",\"args\":{{\"from\":\"North Korea\",\"to\":\"Russia\",\"n\":{i}}},\"source\":\"report\"}}\n"
+        ));
+    }
+    let ws = workspace(&[
+        ("rules.claims", RULES),
+        ("facts.yaml", FACTS),
+        ("bulk.jsonl", &jsonl),
+    ]);
+    let out = Test::new(ws.path())
+        .args(&["conflicts", "."])
+        .expect_code(0);
+    assert!(
+        out.stdout
+            .ends_with("10000 conflicts shown; more exist (the listing stops at 10000)\n"),
+        "{}",
+        &out.stdout[out.stdout.len() - 200..]
+    );
+    let a = Test::new(ws.path())
+        .args(&["conflicts", ".", "--format", "json"])
+        .expect_code(0);
+    let b = Test::new(ws.path())
+        .args(&["conflicts", ".", "--format", "json"])
+        .expect_code(0);
+    assert_eq!(a.stdout, b.stdout, "the same pairs on every run");
+    let v: serde_json::Value = serde_json::from_str(&a.stdout).unwrap();
+    assert_eq!(v["truncated"], true);
+}
