@@ -426,6 +426,45 @@ pub fn date_words(w: &[&str]) -> Option<Interval> {
     Some(i)
 }
 
+impl ValueKind {
+    /// What a phrase of this kind must be, for error messages.
+    pub fn wants(self) -> &'static str {
+        match self {
+            ValueKind::Number => {
+                "a number phrase (up to 10^20, at most 15 decimals; as in `14000`, `more than 14,000`, `about 1.5 million`)"
+            }
+            ValueKind::Date => {
+                "a date phrase (a real day, month or year; as in `June 2025`, `2025-06-23`, `before 2024`)"
+            }
+        }
+    }
+}
+
+/// Whether a phrase of `kind` could start with this token: a digit, or a word
+/// that value phrases begin with. Used only to explain a failed match.
+pub fn starts_like(kind: ValueKind, t: &Token) -> bool {
+    if t.kind != TokenKind::Word {
+        return false;
+    }
+    let w = t.norm.as_str();
+    let digit = w.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+    match kind {
+        ValueKind::Number => {
+            digit
+                || [
+                    "more", "over", "at", "fewer", "less", "under", "between", "about", "around",
+                    "roughly",
+                ]
+                .contains(&w)
+        }
+        ValueKind::Date => {
+            digit
+                || month_of(w).is_some()
+                || ["on", "in", "before", "after", "since", "between"].contains(&w)
+        }
+    }
+}
+
 /// Parses a value phrase of the given kind.
 pub fn phrase(kind: ValueKind, toks: &[Token]) -> Option<Interval> {
     match kind {

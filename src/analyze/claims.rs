@@ -13,7 +13,7 @@ use crate::model::{
     Target, Template, TemplatePart, Term, Value,
 };
 use crate::syntax::lexer::{Token, TokenKind};
-use crate::value::{self, MAX_PHRASE_TOKENS};
+use crate::value::{self, ValueKind, MAX_PHRASE_TOKENS};
 
 /// Deepest nesting of parentheses, negations and quantifiers in one claim.
 pub const MAX_DEPTH: usize = 128;
@@ -147,6 +147,8 @@ enum Problem {
         slot: String,
         wants: String,
     },
+    /// Words where a value belongs that are no valid value phrase.
+    BadValue(Span, String, ValueKind),
     ParamKind {
         span: Span,
         name: String,
@@ -584,6 +586,15 @@ impl<'a> Reader<'a> {
                         out.push((len, Arg::Value(Some(Value { interval, text })), None));
                     }
                 }
+                // Read loosely, words that start like a value but are none
+                // (`999999999999999999999999`, `Feb 30, 2024`) are that problem.
+                if loose && out.is_empty() && value::starts_like(*kind, t) {
+                    for len in (1..=max).rev() {
+                        let span = self.span_of(ti, ti + len);
+                        let problem = Problem::BadValue(span, self.text_of(ti, ti + len), *kind);
+                        out.push((len, Arg::Value(None), Some(problem)));
+                    }
+                }
             }
             SlotType::Text => {
                 if t.kind == TokenKind::Text {
@@ -1000,6 +1011,13 @@ impl<'a> Reader<'a> {
 
     fn report(&mut self, p: Problem) {
         match p {
+            Problem::BadValue(span, text, kind) => self.error(
+                span,
+                ErrorKind::BadValue {
+                    text,
+                    wants: kind.wants(),
+                },
+            ),
             Problem::UnknownEntity(span, name) => {
                 let suggestions = nearest(&name, self.lex.all_names());
                 self.error(

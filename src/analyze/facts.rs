@@ -323,10 +323,7 @@ impl Analyzer {
                             text: fold_spaces(&v.text),
                         }))),
                         None => {
-                            let wants = match kind {
-                                value::ValueKind::Number => "a number phrase (as in `14000`, `more than 14,000`, `about 1.5 million`)",
-                                value::ValueKind::Date => "a date phrase (as in `June 2025`, `2025-06-23`, `before 2024`)",
-                            };
+                            let wants = kind.wants();
                             self.error(
                                 file,
                                 v.span,

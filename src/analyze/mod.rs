@@ -957,7 +957,7 @@ fn date_value(text: &str, span: Span) -> Result<crate::model::Value, (Span, Erro
             span,
             ErrorKind::BadValue {
                 text: text.to_string(),
-                wants: "a date phrase (as in `June 2025`, `2025-06-23`, `before 2024`)",
+                wants: ValueKind::Date.wants(),
             },
         )),
     }

@@ -633,3 +633,25 @@ fn conflicts_stop_listing_at_the_limit() {
     let v: serde_json::Value = serde_json::from_str(&a.stdout).unwrap();
     assert_eq!(v["truncated"], true);
 }
+
+// Regression: a value out of range said only "no relation matches".
+#[test]
+fn a_bad_value_is_named_with_what_a_value_may_be() {
+    let ws = workspace(&[("rules.claims", RULES), ("facts.yaml", FACTS)]);
+    for (claim, bad) in [
+        (
+            "North Korea sent 999999999999999999999999 troops to Russia",
+            "`999999999999999999999999` is not a number phrase (up to 10^20",
+        ),
+        (
+            "North Korea sent between 20 and 10 troops to Russia",
+            "`between 20 and 10` is not a number phrase",
+        ),
+    ] {
+        let out = Test::new(ws.path())
+            .args(&["eval", claim, "."])
+            .expect_code(2);
+        assert!(out.stderr.contains(bad), "{}", out.stderr);
+        assert!(out.stderr.contains("<claim>:1:18"), "{}", out.stderr);
+    }
+}
