@@ -229,7 +229,11 @@ impl<'t> Locator<'t> {
 fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        // A YAML float that is a whole number (`1e3`) reads as written: 1000.
+        Value::Number(n) => Some(match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            _ => n.to_string(),
+        }),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
@@ -1000,5 +1004,18 @@ mod tests {
         assert_eq!(args[1].1.text, "14000");
         assert_eq!(errors.len(), 1);
         assert_eq!(line_col(text, errors[0].0.start as usize).0, 3);
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn whole_yaml_floats_read_as_written() {
+        let v: Value = serde_yaml::from_str("[1e3, 2500.5, 14000]").unwrap();
+        let Value::Sequence(s) = v else { panic!() };
+        let texts: Vec<String> = s.iter().filter_map(scalar).collect();
+        assert_eq!(texts, ["1000", "2500.5", "14000"]);
     }
 }
