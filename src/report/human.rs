@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{evidence_line, Run};
+use super::{evidence_line, independent_sources, Run};
 use crate::syntax::ast::Expectation;
 
 /// ANSI styling, or none.
@@ -58,6 +58,16 @@ pub fn render(run: &Run, style: Style) -> String {
         }
         let _ = writeln!(out, "{}", line.trim_end());
         let indent = " ".repeat(2 + 5 + 1 + width + 2);
+        let (pro, con) = (&r.outcome.support, &r.outcome.refute);
+        if !pro.is_empty() || !con.is_empty() {
+            let text = format!(
+                "{:<8} {} for, {} against",
+                "sources",
+                independent_sources(run.model, pro),
+                independent_sources(run.model, con)
+            );
+            let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
+        }
         for (label, facts) in [("for", &r.outcome.support), ("against", &r.outcome.refute)] {
             for f in facts.iter() {
                 let fact = &run.model.facts[*f as usize];

@@ -31,6 +31,9 @@ pub struct AssertionJson {
     pub passed: Option<bool>,
     pub support: Vec<EvidenceJson>,
     pub refute: Vec<EvidenceJson>,
+    /// Independent sources on each side (a source once, a speaker on its own).
+    pub support_sources: usize,
+    pub refute_sources: usize,
 }
 
 #[derive(Serialize)]
@@ -89,6 +92,8 @@ pub fn render(run: &Run) -> String {
                     .iter()
                     .map(|f| evidence(run, run.model, *f))
                     .collect(),
+                support_sources: super::independent_sources(run.model, &r.outcome.support),
+                refute_sources: super::independent_sources(run.model, &r.outcome.refute),
                 refute: r
                     .outcome
                     .refute

@@ -65,6 +65,18 @@ pub fn document_of(model: &Model, id: u32) -> u32 {
     d
 }
 
+/// How many independent sources stand behind `facts`: each source once,
+/// however many of its facts; a speaker quoted via a document is its own.
+pub fn independent_sources(model: &Model, facts: &[u32]) -> usize {
+    let mut ids: Vec<u32> = facts
+        .iter()
+        .map(|f| model.facts[*f as usize].source)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
+}
+
 /// One evidence line: source, `as of`, and the quote (or the fact's sentence).
 pub fn evidence_line(model: &Model, fact: &Fact) -> String {
     let mut s = source_label(model, fact.source);

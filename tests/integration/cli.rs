@@ -655,3 +655,42 @@ fn a_bad_value_is_named_with_what_a_value_may_be() {
         assert!(out.stderr.contains("<claim>:1:18"), "{}", out.stderr);
     }
 }
+
+#[test]
+fn each_side_counts_independent_sources() {
+    // Two facts of `report` count once; `gabuev`, quoted via `report`, is a
+    // source of its own.
+    let facts = "sources:\n  - id: report\n  - id: gabuev\n    name: Alexander Gabuev\n    via: report\nfacts:\n  - says: North Korea sent more than 14000 troops to Russia\n    source: report\n  - says: North Korea sent 15000 troops to Russia\n    source: report\n  - says: North Korea sent about 9000 troops to Russia\n    source: gabuev\n";
+    let ws = workspace(&[
+        (
+            "rules.claims",
+            &format!("{RULES}check: North Korea sent more than 10000 troops to Russia\n"),
+        ),
+        ("facts.yaml", facts),
+    ]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(0);
+    assert!(
+        out.stdout.contains("sources  1 for, 1 against"),
+        "{}",
+        out.stdout
+    );
+    let ws2 = workspace(&[
+        (
+            "rules.claims",
+            &format!("{RULES}check: North Korea sent troops to Russia\n"),
+        ),
+        ("facts.yaml", facts),
+    ]);
+    let out = Test::new(ws2.path()).args(&["check", "."]).expect_code(0);
+    assert!(
+        out.stdout.contains("sources  2 for, 0 against"),
+        "{}",
+        out.stdout
+    );
+    let json = Test::new(ws2.path())
+        .args(&["check", ".", "--format", "json"])
+        .expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["assertions"][0]["support_sources"], 2);
+    assert_eq!(v["assertions"][0]["support"].as_array().unwrap().len(), 3);
+}
