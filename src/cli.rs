@@ -32,6 +32,13 @@ pub enum Format {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ConflictFormat {
     Human,
     Json,
@@ -66,6 +73,11 @@ pub enum Command {
         #[arg(long)]
         check: bool,
         paths: Vec<PathBuf>,
+    },
+    /// Print a shell completion script (bash, zsh or fish) to stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
     },
     /// List every pair of facts where one would refute what the other asserts.
     Conflicts {
@@ -131,6 +143,16 @@ pub fn run(args: Vec<String>) -> i32 {
             allow_outside_paths,
         } => explain_command(&mut stdout, &location, &paths, allow_outside_paths),
         Command::Fmt { check, paths } => fmt_command(&mut stdout, check, &paths),
+        Command::Completions { shell } => {
+            let shell = match shell {
+                Shell::Bash => clap_complete::Shell::Bash,
+                Shell::Zsh => clap_complete::Shell::Zsh,
+                Shell::Fish => clap_complete::Shell::Fish,
+            };
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "claimcheck", &mut stdout);
+            EXIT_OK
+        }
         Command::Conflicts {
             paths,
             format,

@@ -694,3 +694,18 @@ fn each_side_counts_independent_sources() {
     assert_eq!(v["assertions"][0]["support_sources"], 2);
     assert_eq!(v["assertions"][0]["support"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn completions_for_each_shell_name_every_command() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Test::new(root())
+            .args(&["completions", shell])
+            .expect_code(0);
+        for cmd in ["check", "eval", "explain", "conflicts", "fmt"] {
+            assert!(out.stdout.contains(cmd), "{shell} completions lack {cmd}");
+        }
+    }
+    Test::new(root())
+        .args(&["completions", "powershell"])
+        .expect_code(2);
+}
