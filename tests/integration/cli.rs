@@ -713,9 +713,13 @@ fn completions_for_each_shell_name_every_command() {
 #[test]
 fn every_format_of_the_example_is_pinned() {
     for format in ["json", "junit", "github"] {
-        let out = Test::new(root()).args(&["check", "--format", format]).expect_code(0);
+        let out = Test::new(root())
+            .args(&["check", "--format", format])
+            .expect_code(0);
         insta::assert_snapshot!(format!("axis_{format}"), out.stdout);
     }
-    let out = Test::new(root()).args(&["conflicts", "--format", "json"]).expect_code(0);
+    let out = Test::new(root())
+        .args(&["conflicts", "--format", "json"])
+        .expect_code(0);
     insta::assert_snapshot!("axis_conflicts_json", out.stdout);
 }
