@@ -29,6 +29,8 @@ pub enum Format {
     Json,
     Junit,
     Github,
+    Sarif,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -39,7 +41,8 @@ pub enum Shell {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ConflictFormat {
+/// `eval`, `explain` and `conflicts`: text for people, or JSON.
+pub enum DataFormat {
     Human,
     Json,
 }
@@ -52,18 +55,49 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Write the report to FILE instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Exit 1 when any two facts of the workspace conflict.
         #[arg(long)]
         fail_on_conflict: bool,
         /// Let a source's `text:` point outside the workspace.
         #[arg(long)]
         allow_outside_paths: bool,
+        /// Exit 0 even when no assertion statement is found (or selected).
+        #[arg(long)]
+        allow_empty: bool,
+        /// List only unmet expectations (and errors), then the summary line.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Run only assertions whose file path or claim text matches: a glob
+        /// when PATTERN has `*`, `?`, `[` or `{`, else a substring (claim text
+        /// compared case-insensitively).
+        #[arg(long, value_name = "PATTERN")]
+        select: Option<String>,
+        /// Evidence lines shown per assertion in the human report (the rest
+        /// are counted as `and N more`; JSON always lists every fact).
+        #[arg(long, value_name = "N", default_value_t = report::human::DEFAULT_MAX_EVIDENCE)]
+        max_evidence: usize,
+        /// Sources in the HTML report's agreement matrix (those on the most
+        /// assertions; the page says how many were left out).
+        #[arg(long, value_name = "N", default_value_t = report::html::DEFAULT_MAX_MATRIX_SOURCES)]
+        max_matrix_sources: usize,
+        /// Compare with an earlier `--format json` report: which verdicts
+        /// changed, which assertions were added or removed.
+        #[arg(long, value_name = "OLD.json")]
+        baseline: Option<PathBuf>,
+        /// Exit 1 when anything changed since the baseline.
+        #[arg(long, requires = "baseline")]
+        fail_on_change: bool,
     },
     /// Show the evidence tree of the assertion at FILE:LINE.
     Explain {
         /// A rule file and the line of an assertion in it, as `rules/axis.claims:12`.
         location: String,
         paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: DataFormat,
         #[arg(long)]
         allow_outside_paths: bool,
     },
@@ -83,7 +117,7 @@ pub enum Command {
     Conflicts {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
-        format: ConflictFormat,
+        format: DataFormat,
         /// Exit 1 when any conflict exists.
         #[arg(long)]
         fail_on_conflict: bool,
@@ -95,6 +129,8 @@ pub enum Command {
         /// The claim, in the rule language (may end with `as of DATE`).
         claim: String,
         paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: DataFormat,
         #[arg(long)]
         allow_outside_paths: bool,
     },
@@ -123,25 +159,47 @@ pub fn run(args: Vec<String>) -> i32 {
         Command::Check {
             paths,
             format,
+            output,
             fail_on_conflict,
             allow_outside_paths,
+            allow_empty,
+            quiet,
+            select,
+            max_evidence,
+            max_matrix_sources,
+            baseline,
+            fail_on_change,
         } => check_command(
             &mut stdout,
-            &paths,
-            format,
-            fail_on_conflict,
-            allow_outside_paths,
+            &CheckArgs {
+                paths,
+                format,
+                output,
+                fail_on_conflict,
+                allow_outside_paths,
+                allow_empty,
+                select,
+                max_matrix_sources,
+                baseline,
+                fail_on_change,
+                human: report::human::Options {
+                    quiet,
+                    max_evidence,
+                },
+            },
         ),
         Command::Eval {
             claim,
             paths,
+            format,
             allow_outside_paths,
-        } => eval_command(&mut stdout, &claim, &paths, allow_outside_paths),
+        } => eval_command(&mut stdout, &claim, &paths, format, allow_outside_paths),
         Command::Explain {
             location,
             paths,
+            format,
             allow_outside_paths,
-        } => explain_command(&mut stdout, &location, &paths, allow_outside_paths),
+        } => explain_command(&mut stdout, &location, &paths, format, allow_outside_paths),
         Command::Fmt { check, paths } => fmt_command(&mut stdout, check, &paths),
         Command::Completions { shell } => {
             let shell = match shell {
@@ -170,51 +228,208 @@ pub fn run(args: Vec<String>) -> i32 {
     code
 }
 
-fn check_command(
-    out: &mut impl Write,
-    paths: &[PathBuf],
+/// `check`'s resolved options.
+struct CheckArgs {
+    paths: Vec<PathBuf>,
     format: Format,
+    output: Option<PathBuf>,
     fail_on_conflict: bool,
     allow_outside_paths: bool,
-) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    allow_empty: bool,
+    select: Option<String>,
+    max_matrix_sources: usize,
+    baseline: Option<PathBuf>,
+    fail_on_change: bool,
+    human: report::human::Options,
+}
+
+/// Writes a report to `--output FILE` or stdout; false if the file cannot be written.
+fn emit(out: &mut impl Write, output: Option<&PathBuf>, text: &str) -> bool {
+    match output {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => true,
+            Err(e) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: cannot write {}: {e}",
+                    path.display()
+                );
+                false
+            }
+        },
+        None => {
+            let _ = out.write_all(text.as_bytes());
+            true
+        }
+    }
+}
+
+/// The paths a run searched, for messages: as given, or the default folders.
+fn searched(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return "rules/ and fixtures/".into();
+    }
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| format!("`{}`", report::escape_controls(&p.display().to_string())))
+        .collect();
+    names.join(", ")
+}
+
+/// The report of a run that could not be used, in the chosen format
+/// (nothing on stdout for the human format: stderr has it all).
+fn error_report(format: Format, problems: &[report::Problem]) -> String {
+    match format {
+        Format::Human => String::new(),
+        Format::Json => report::json::render_errors(problems),
+        Format::Junit => report::ci::junit_errors(problems),
+        Format::Github => report::ci::github_errors(problems),
+        Format::Sarif => report::sarif::render(&report::json::error_report(problems)),
+        Format::Html => report::html::render(
+            None,
+            &report::json::error_report(problems),
+            report::html::DEFAULT_MAX_MATRIX_SOURCES,
+        ),
+    }
+}
+
+fn check_command(out: &mut impl Write, args: &CheckArgs) -> i32 {
+    let ws = match crate::load_workspace(
+        &args.paths,
+        &Options {
+            allow_outside_paths: args.allow_outside_paths,
+        },
+    ) {
         Ok(ws) => ws,
-        Err(code) => return code,
+        Err(f) => {
+            let problems = report::Problem::from_failure(&f);
+            emit(
+                out,
+                args.output.as_ref(),
+                &error_report(args.format, &problems),
+            );
+            return load_failed(&f);
+        }
     };
-    let results = check(&ws.model);
+    let mut results = check(&ws.model);
+    let total = results.len();
+    let mut selected_note = None;
+    if let Some(pattern) = &args.select {
+        let select = match report::Selection::new(pattern) {
+            Ok(s) => s,
+            Err(message) => return usage_failed(out, args, "bad_select", message),
+        };
+        results.retain(|r| {
+            let a = &ws.model.assertions[r.assertion];
+            select.matches(&ws.files.get(a.file).display, &a.text)
+        });
+        selected_note = Some(format!(
+            "selected {} of {total} assertion{} with --select `{}`",
+            results.len(),
+            if total == 1 { "" } else { "s" },
+            report::escape_controls(pattern)
+        ));
+    }
+    if results.is_empty() && !args.allow_empty {
+        let message = match &args.select {
+            None => format!(
+                "no assertion statement (`assert`, `expect` or `check:`) found in {}; pass --allow-empty to accept an empty workspace",
+                searched(&args.paths)
+            ),
+            Some(p) => format!(
+                "--select `{}` matches none of the {total} assertions found in {}; pass --allow-empty to accept that",
+                report::escape_controls(p),
+                searched(&args.paths)
+            ),
+        };
+        return usage_failed(out, args, "no_assertions", message);
+    }
     let run = Run {
         files: &ws.files,
         model: &ws.model,
         results: &results,
     };
-    let text = match format {
-        Format::Human => report::human::render(&run, stdout_style()),
-        Format::Json => report::json::render(&run),
+    let mut data = report::json::report(&run);
+    let comparison = match &args.baseline {
+        None => None,
+        Some(path) => match report::baseline::Baseline::read(path) {
+            Ok(old) => {
+                let c = report::baseline::compare(&old, &data);
+                data = data.with_changes(&c);
+                Some(c)
+            }
+            Err(message) => return usage_failed(out, args, "bad_baseline", message),
+        },
+    };
+    let text = match args.format {
+        Format::Human => {
+            let mut human = report::human::render(&run, stdout_style(), &args.human);
+            if let Some(note) = &selected_note {
+                // Before the summary line.
+                let at = human[..human.len() - 1].rfind('\n').map_or(0, |i| i + 1);
+                human.insert_str(at, &format!("{note}\n"));
+            }
+            if let Some(c) = &comparison {
+                human.push_str(&report::baseline::render_human(c));
+            }
+            human
+        }
+        Format::Json => report::json::to_text(&data),
         Format::Junit => report::ci::junit(&run),
         Format::Github => report::ci::github(&run),
+        Format::Sarif => report::sarif::render(&data),
+        Format::Html => report::html::render(Some(&run), &data, args.max_matrix_sources),
     };
-    let _ = out.write_all(text.as_bytes());
-    let conflicted = fail_on_conflict && !crate::conflicts::find(&ws.model).conflicts.is_empty();
+    if args.format != Format::Human {
+        if let Some(note) = &selected_note {
+            let _ = writeln!(std::io::stderr(), "claimcheck: {note}");
+        }
+    }
+    if !emit(out, args.output.as_ref(), &text) {
+        return EXIT_LOAD;
+    }
+    let conflicted =
+        args.fail_on_conflict && !crate::conflicts::find(&ws.model).conflicts.is_empty();
     if conflicted {
         let _ = writeln!(
             std::io::stderr(),
             "claimcheck: facts conflict (see `claimcheck conflicts`)"
         );
     }
-    if run.failed() > 0 || conflicted {
+    let changed = args.fail_on_change && comparison.as_ref().is_some_and(|c| !c.is_empty());
+    if changed {
+        let _ = writeln!(
+            std::io::stderr(),
+            "claimcheck: verdicts changed since the baseline"
+        );
+    }
+    if run.failed() > 0 || conflicted || changed {
         EXIT_FAILED
     } else {
         EXIT_OK
     }
 }
 
+/// A usage error of `check`: said on stderr and in the chosen format; exit 2.
+fn usage_failed(out: &mut impl Write, args: &CheckArgs, kind: &str, message: String) -> i32 {
+    let problem = report::Problem::usage(kind, message);
+    let _ = write!(std::io::stderr(), "{}", problem.rendered);
+    emit(
+        out,
+        args.output.as_ref(),
+        &error_report(args.format, std::slice::from_ref(&problem)),
+    );
+    EXIT_LOAD
+}
+
 fn eval_command(
     out: &mut impl Write,
     claim: &str,
     paths: &[PathBuf],
+    format: DataFormat,
     allow_outside_paths: bool,
 ) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load_as(out, paths, allow_outside_paths, format) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -222,14 +437,31 @@ fn eval_command(
     let file = files.add_text("<claim>", FileKind::Text, claim);
     let (c, as_of) = match crate::analyze::read_claim(&ws.model, file, claim) {
         Ok(x) => x,
-        Err(errors) => return load_failed(&crate::LoadFailure { files, errors }),
+        Err(errors) => {
+            let failure = crate::LoadFailure { files, errors };
+            if format == DataFormat::Json {
+                let problems = report::Problem::from_failure(&failure);
+                let _ = out.write_all(report::json::render_errors(&problems).as_bytes());
+            }
+            return load_failed(&failure);
+        }
     };
+    let as_of_text = as_of.as_ref().map(|v| v.text.clone());
     let outcome = Evaluator::new(&ws.model, as_of.map(|v| v.interval)).eval(&c);
-    let _ = write!(
-        out,
-        "{}",
-        report::human::render_outcome(&ws.model, claim, &outcome, stdout_style())
-    );
+    let text = match format {
+        DataFormat::Human => {
+            report::human::render_outcome(&ws.model, claim, &outcome, stdout_style())
+        }
+        DataFormat::Json => {
+            let run = Run {
+                files: &files,
+                model: &ws.model,
+                results: &[],
+            };
+            report::json::render_outcome(&run, claim, as_of_text, &outcome)
+        }
+    };
+    let _ = out.write_all(text.as_bytes());
     EXIT_OK
 }
 
@@ -245,6 +477,7 @@ fn explain_command(
     out: &mut impl Write,
     location: &str,
     paths: &[PathBuf],
+    format: DataFormat,
     allow_outside_paths: bool,
 ) -> i32 {
     let Some((file, line)) = location
@@ -257,7 +490,7 @@ fn explain_command(
         );
         return EXIT_LOAD;
     };
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load_as(out, paths, allow_outside_paths, format) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -294,11 +527,21 @@ fn explain_command(
         .map_or(String::new(), |v| format!(", as of {}", v.text));
     let tree =
         crate::explain::Explainer::new(&ws.model, a.as_of.clone()).explain(&a.claim, &a.text);
+    if format == DataFormat::Json {
+        let run = Run {
+            files: &ws.files,
+            model: &ws.model,
+            results: &[],
+        };
+        let _ = out.write_all(report::json::render_explain(&run, a, &tree).as_bytes());
+        return EXIT_OK;
+    }
     let _ = writeln!(
         out,
-        "{}:{}  {expected}{as_of}",
-        ws.files.get(a.file).display,
-        a.line
+        "{}:{}  {expected}{}",
+        report::escape_controls(&ws.files.get(a.file).display),
+        a.line,
+        report::escape_controls(&as_of)
     );
     let _ = write!(
         out,
@@ -339,20 +582,20 @@ fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
 fn conflicts_command(
     out: &mut impl Write,
     paths: &[PathBuf],
-    format: ConflictFormat,
+    format: DataFormat,
     fail_on_conflict: bool,
     allow_outside_paths: bool,
 ) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load_as(out, paths, allow_outside_paths, format) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
     let found = crate::conflicts::find(&ws.model);
     let text = match format {
-        ConflictFormat::Human => {
+        DataFormat::Human => {
             report::human::render_conflicts(&ws.files, &ws.model, &found, stdout_style())
         }
-        ConflictFormat::Json => {
+        DataFormat::Json => {
             let run = Run {
                 files: &ws.files,
                 model: &ws.model,
@@ -369,15 +612,27 @@ fn conflicts_command(
     }
 }
 
-/// Loads the workspace, or prints why not and gives the exit code.
-fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace, i32> {
+/// Loads the workspace; on failure also prints the errors as JSON on stdout
+/// when JSON was asked for.
+fn load_as(
+    out: &mut impl Write,
+    paths: &[PathBuf],
+    allow_outside_paths: bool,
+    format: DataFormat,
+) -> Result<crate::Workspace, i32> {
     crate::load_workspace(
         paths,
         &Options {
             allow_outside_paths,
         },
     )
-    .map_err(|f| load_failed(&f))
+    .map_err(|f| {
+        if format == DataFormat::Json {
+            let problems = report::Problem::from_failure(&f);
+            let _ = out.write_all(report::json::render_errors(&problems).as_bytes());
+        }
+        load_failed(&f)
+    })
 }
 
 /// Colour when stdout is a terminal and `NO_COLOR` is not set.
