@@ -41,6 +41,8 @@ pub struct Server {
     /// Files whose diagnostics are sent at the next publish even if unchanged.
     force: HashSet<PathBuf>,
     outbox: Vec<Message>,
+    /// `CLAIMCHECK_LSP_TIMINGS` set: log how long each analysis takes.
+    timings: bool,
 }
 
 pub fn serve(conn: &Connection) -> Result<i32, Box<dyn Error + Send + Sync>> {
@@ -93,6 +95,7 @@ pub fn serve(conn: &Connection) -> Result<i32, Box<dyn Error + Send + Sync>> {
         published: HashMap::new(),
         force: HashSet::new(),
         outbox: Vec::new(),
+        timings: std::env::var_os("CLAIMCHECK_LSP_TIMINGS").is_some(),
     };
     for root in roots {
         server.add_workspace(&root);
@@ -249,11 +252,20 @@ impl Server {
         dirty.sort_unstable();
         for i in dirty {
             let ws = &mut self.workspaces[i];
+            let started = Instant::now();
             if let Err(p) = catch_unwind(AssertUnwindSafe(|| ws.analyze())) {
                 log(&format!("panic while analyzing: {}", panic_text(&p)));
                 continue;
             }
+            let analyzed = started.elapsed();
             let by_file = diagnostics::collect(&self.workspaces[i], self.encoding);
+            if self.timings {
+                log(&format!(
+                    "analyzed {} in {analyzed:.1?}, diagnostics in {:.1?}",
+                    self.workspaces[i].root.display(),
+                    started.elapsed() - analyzed
+                ));
+            }
             for (path, diags) in by_file {
                 let uri = self
                     .open

@@ -471,3 +471,111 @@ fn an_editor_session() {
     assert_eq!(status.code(), Some(0), "stderr: {stderr}");
     assert!(stderr.contains("panic"), "the panic is logged: {stderr}");
 }
+
+/// A workspace of `facts` facts and `assertions` assertions over 200
+/// countries: half the facts `says:` sentences, half `relation:` + `args:`.
+fn large_workspace(facts: usize, assertions: usize) -> tempfile::TempDir {
+    let country = |i: usize| format!("Country{i}");
+    let mut rules = String::from(
+        "relation troops functional: {from:country} sent {n:number} troops to {to:country}\n\
+         \x20                         | {from:country} sent troops to {to:country}\n\
+         relation treaty symmetric: treaty between {a:country} and {b:country}\n\n",
+    );
+    for i in 0..assertions {
+        let (a, b) = (country(i % 200), country((i * 7 + 1) % 200));
+        match i % 3 {
+            0 => rules.push_str(&format!("assert: {a} sent troops to {b}\n")),
+            1 => rules.push_str(&format!("expect unknown: treaty between {a} and {b}\n")),
+            _ => rules.push_str(&format!("check: {a} sent more than 100 troops to {b}\n")),
+        }
+    }
+    let mut yaml = String::from("sources:\n  - id: report\n    title: A report\nentities:\n");
+    for i in 0..200 {
+        yaml.push_str(&format!("  - {{name: {}, kind: country}}\n", country(i)));
+    }
+    yaml.push_str("facts:\n");
+    for i in 0..facts {
+        let (a, b, n) = (country(i % 200), country((i * 7 + 1) % 200), 100 + i);
+        if i % 2 == 0 {
+            yaml.push_str(&format!("  - says: {a} sent {n} troops to {b}\n    source: report\n"));
+        } else {
+            yaml.push_str(&format!(
+                "  - relation: troops\n    args: {{from: {a}, to: {b}, n: {n}}}\n    source: report\n"
+            ));
+        }
+    }
+    super::workspace(&[("rules/big.claims", &rules), ("fixtures/big.yaml", &yaml)])
+}
+
+/// Editor latency: the time from a `didChange` to the diagnostics it causes,
+/// in a workspace of 10,000 facts and 1,000 assertions. Prints medians; run
+/// `cargo test --release --test integration editor_latency -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check: prints timings"]
+fn editor_latency() {
+    let dir = large_workspace(10_000, 1_000);
+    let root = dir.path().canonicalize().unwrap();
+    let rules_path = root.join("rules/big.claims");
+    let facts_path = root.join("fixtures/big.yaml");
+    let (rules, facts) = (uri(&rules_path), uri(&facts_path));
+    let rules_text = std::fs::read_to_string(&rules_path).unwrap();
+    let facts_text = std::fs::read_to_string(&facts_path).unwrap();
+    let mut lsp = Lsp::start(&root);
+    let started = std::time::Instant::now();
+    lsp.result(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
+    );
+    lsp.notify("initialized", json!({}));
+    lsp.diagnostics("big.claims");
+    println!("initial analysis and diagnostics: {:?}", started.elapsed());
+    for (uri, text) in [(&rules, &rules_text), (&facts, &facts_text)] {
+        lsp.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "x", "version": 1, "text": text}}),
+        );
+    }
+    lsp.diagnostics("big.claims");
+    lsp.diagnostics("big.yaml");
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    // A rule edit: the first assertion fails, then passes again.
+    let mut times = Vec::new();
+    for version in 2..22 {
+        let text = if version % 2 == 0 {
+            rules_text.replacen("assert: Country0 sent troops to Country1\n", "expect refuted: Country0 sent troops to Country1\n", 1)
+        } else {
+            rules_text.clone()
+        };
+        let t = std::time::Instant::now();
+        lsp.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": rules, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        lsp.diagnostics("big.claims");
+        times.push(t.elapsed());
+    }
+    println!("rule file edit -> diagnostics: median {:?} of {}", median(times.clone()), times.len());
+    // A fact edit: a denial makes a claim contested, then goes again.
+    let mut times = Vec::new();
+    for version in 2..22 {
+        let text = if version % 2 == 0 {
+            format!("{facts_text}  - says: not Country0 sent troops to Country1\n    source: report\n")
+        } else {
+            facts_text.clone()
+        };
+        let t = std::time::Instant::now();
+        lsp.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": facts, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        lsp.diagnostics("big.claims");
+        times.push(t.elapsed());
+    }
+    println!("fact file edit -> diagnostics: median {:?} of {}", median(times.clone()), times.len());
+    assert_eq!(lsp.result("shutdown", json!(null)), Value::Null);
+    lsp.notify("exit", json!(null));
+    let _ = lsp.child.wait();
+}
