@@ -497,7 +497,9 @@ fn large_workspace(facts: usize, assertions: usize) -> tempfile::TempDir {
     for i in 0..facts {
         let (a, b, n) = (country(i % 200), country((i * 7 + 1) % 200), 100 + i);
         if i % 2 == 0 {
-            yaml.push_str(&format!("  - says: {a} sent {n} troops to {b}\n    source: report\n"));
+            yaml.push_str(&format!(
+                "  - says: {a} sent {n} troops to {b}\n    source: report\n"
+            ));
         } else {
             yaml.push_str(&format!(
                 "  - relation: troops\n    args: {{from: {a}, to: {b}, n: {n}}}\n    source: report\n"
@@ -545,7 +547,11 @@ fn editor_latency() {
     let mut times = Vec::new();
     for version in 2..22 {
         let text = if version % 2 == 0 {
-            rules_text.replacen("assert: Country0 sent troops to Country1\n", "expect refuted: Country0 sent troops to Country1\n", 1)
+            rules_text.replacen(
+                "assert: Country0 sent troops to Country1\n",
+                "expect refuted: Country0 sent troops to Country1\n",
+                1,
+            )
         } else {
             rules_text.clone()
         };
@@ -557,12 +563,18 @@ fn editor_latency() {
         lsp.diagnostics("big.claims");
         times.push(t.elapsed());
     }
-    println!("rule file edit -> diagnostics: median {:?} of {}", median(times.clone()), times.len());
+    println!(
+        "rule file edit -> diagnostics: median {:?} of {}",
+        median(times.clone()),
+        times.len()
+    );
     // A fact edit: a denial makes a claim contested, then goes again.
     let mut times = Vec::new();
     for version in 2..22 {
         let text = if version % 2 == 0 {
-            format!("{facts_text}  - says: not Country0 sent troops to Country1\n    source: report\n")
+            format!(
+                "{facts_text}  - says: not Country0 sent troops to Country1\n    source: report\n"
+            )
         } else {
             facts_text.clone()
         };
@@ -574,8 +586,62 @@ fn editor_latency() {
         lsp.diagnostics("big.claims");
         times.push(t.elapsed());
     }
-    println!("fact file edit -> diagnostics: median {:?} of {}", median(times.clone()), times.len());
+    println!(
+        "fact file edit -> diagnostics: median {:?} of {}",
+        median(times.clone()),
+        times.len()
+    );
     assert_eq!(lsp.result("shutdown", json!(null)), Value::Null);
     lsp.notify("exit", json!(null));
     let _ = lsp.child.wait();
+}
+
+/// The Neovim setup of docs/editors.md (editors/nvim/claimcheck.lua) in a
+/// headless Neovim: opening a rule file with an unmet expectation shows the
+/// server's diagnostic. Runs where `nvim` is installed (CI installs it).
+#[test]
+fn neovim_sees_a_diagnostic() {
+    if Command::new("nvim").arg("--version").output().is_err() {
+        eprintln!("nvim is not installed: skipping the Neovim test");
+        return;
+    }
+    let failing = RULES.replace("expect refuted: mutual", "expect supported: mutual");
+    let dir = super::workspace(&[
+        ("rules/treaty.claims", &failing),
+        ("fixtures/facts.yaml", FACTS),
+    ]);
+    let out = dir.path().join("diagnostics.txt");
+    let repo = super::root();
+    let status = Command::new("nvim")
+        .current_dir(dir.path())
+        .env("CLAIMCHECK_NVIM_OUT", &out)
+        .args(["--headless", "--clean", "--cmd"])
+        .arg(format!(
+            "let g:claimcheck_path = '{}'",
+            env!("CARGO_BIN_EXE_claimcheck")
+        ))
+        .arg("--cmd")
+        .arg(format!(
+            "luafile {}",
+            repo.join("editors/nvim/claimcheck.lua").display()
+        ))
+        .arg("rules/treaty.claims")
+        .arg("-c")
+        .arg(format!(
+            "luafile {}",
+            repo.join("tests/nvim/wait_for_diagnostics.lua").display()
+        ))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("nvim runs");
+    assert!(status.success(), "nvim exited with {status}");
+    let seen = std::fs::read_to_string(&out).expect("the script wrote its findings");
+    assert_eq!(
+        seen.lines().collect::<Vec<_>>(),
+        [
+            "7: 1: refuted, expected supported: 0 sources for, 1 against | against: axis-report (Example Daily, 2025-06-27): \"only Russia and North Korea have a mutual defense treaty\"",
+            "9: 2: contested: 1 source for, 1 against | for: axis-report (Example Daily, 2025-06-27), as of June 2025: North Korea sent more than 14000 troops to Russia | against: Alexander Gabuev via axis-report (Example Daily, 2025-06-27): North Korea sent about 11000 troops to Russia",
+        ]
+    );
 }
