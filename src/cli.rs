@@ -378,6 +378,12 @@ fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace
         },
     )
     .map_err(|f| load_failed(&f))
+    .inspect(|ws| {
+        let mut err = std::io::stderr().lock();
+        for w in crate::value::warnings(&ws.model) {
+            let _ = writeln!(err, "{}", ws.files.render(&w));
+        }
+    })
 }
 
 /// Colour when stdout is a terminal and `NO_COLOR` is not set.

@@ -315,14 +315,18 @@ impl Analyzer {
                 },
                 SlotType::Value(kind) => {
                     let parsed = lex_at(&v.text, v.span)
-                        .ok()
-                        .and_then(|t| value::phrase(*kind, &t));
+                        .map_err(|_| value::ValueError::NotAPhrase)
+                        .and_then(|t| value::read(*kind, &t));
                     match parsed {
-                        Some(interval) => Some(Arg::Value(Some(crate::model::Value {
+                        Ok(interval) => Some(Arg::Value(Some(crate::model::Value {
                             interval,
                             text: fold_spaces(&v.text),
                         }))),
-                        None => {
+                        Err(error) if error != value::ValueError::NotAPhrase => {
+                            self.error(file, v.span, ErrorKind::BadUnit { error });
+                            None
+                        }
+                        Err(_) => {
                             let wants = kind.wants();
                             self.error(
                                 file,
