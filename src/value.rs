@@ -1014,6 +1014,135 @@ mod tests {
         assert_eq!(format_number(num("about 0.3").lo_value()), "0.27");
     }
 
+    fn pct(x: &str) -> i128 {
+        parse_decimal(x).unwrap()
+    }
+
+    #[test]
+    fn units_table() {
+        let p = Some(Unit::Percent);
+        let d = Some(Unit::Dollar);
+        let e = Some(Unit::Euro);
+        let pound = Some(Unit::Pound);
+        for (text, unit, v) in [
+            ("3.4%", p, pct("3.4")),
+            ("3.4 percent", p, pct("3.4")),
+            ("3.4 per cent", p, pct("3.4")),
+            ("3.4 PERCENT", p, pct("3.4")),
+            ("$27 trillion", d, n(27_000_000_000_000)),
+            ("US$5", d, n(5)),
+            ("us$5", d, n(5)),
+            ("27 trillion dollars", d, n(27_000_000_000_000)),
+            ("5 dollar", d, n(5)),
+            ("€4.12 trillion", e, n(4_120_000_000_000)),
+            ("4.12 trillion euros", e, n(4_120_000_000_000)),
+            ("1 euro", e, n(1)),
+            ("£40 billion", pound, n(40_000_000_000)),
+            ("$3bn", d, n(3_000_000_000)),
+            ("3 bn", None, n(3_000_000_000)),
+            ("3 tn", None, n(3_000_000_000_000)),
+            ("3 Trillion", None, n(3_000_000_000_000)),
+            ("-$5bn", d, n(-5_000_000_000)),
+            ("−0.4%", p, -pct("0.4")),
+            ("-0.3%", p, -pct("0.3")),
+            ("14,000", None, n(14000)),
+        ] {
+            assert_eq!(num(text), Interval::point(v).with_unit(unit), "{text}");
+        }
+    }
+
+    #[test]
+    fn unit_errors() {
+        let err = |s: &str| read(ValueKind::Number, &lex(s, 0).unwrap()).unwrap_err();
+        assert!(matches!(err("$3%"), ValueError::TwoUnits { .. }));
+        assert!(matches!(err("$27 trillion dollars"), ValueError::TwoUnits { .. }));
+        assert!(matches!(err("3% percent"), ValueError::TwoUnits { .. }));
+        assert!(matches!(err("3bn%"), ValueError::MultiplierWithPercent { .. }));
+        assert!(matches!(err("3% million"), ValueError::MultiplierWithPercent { .. }));
+        assert_eq!(
+            err("3 trilion"),
+            ValueError::Misspelt {
+                word: "trilion".into(),
+                suggestion: "trillion"
+            }
+        );
+        assert_eq!(
+            err("3 precent"),
+            ValueError::Misspelt {
+                word: "precent".into(),
+                suggestion: "percent"
+            }
+        );
+        assert_eq!(
+            err("between 3% and 4 euros"),
+            ValueError::BetweenUnits {
+                first: Unit::Percent,
+                second: Unit::Euro
+            }
+        );
+        // Other words are ordinary template words, not units.
+        assert_eq!(err("3 pounds"), ValueError::NotAPhrase);
+        assert_eq!(err("3 usd"), ValueError::NotAPhrase);
+        assert_eq!(err("3 points"), ValueError::NotAPhrase);
+        assert_eq!(err("$-5"), ValueError::NotAPhrase);
+        // A multiplier may come before `percent`.
+        assert_eq!(num("3 million percent").unit, Some(Unit::Percent));
+    }
+
+    #[test]
+    fn unit_bounds_are_exact() {
+        let p = Some(Unit::Percent);
+        assert_eq!(
+            num("about 3.4%"),
+            Interval::closed(pct("3.06"), pct("3.74")).with_unit(p)
+        );
+        assert_eq!(num("about 3.4%").display(ValueKind::Number), "[3.06%, 3.74%]");
+        assert_eq!(
+            num("about -2%"),
+            Interval::closed(-pct("2.2"), -pct("1.8")).with_unit(p)
+        );
+        assert_eq!(num("about 3%").display(ValueKind::Number), "[2.7%, 3.3%]");
+        // `between 2% and 3%` holds both ends, and nothing past them.
+        let b = num("between 2% and 3%");
+        assert!(num("2%").subset_of(&b));
+        assert!(num("3%").subset_of(&b));
+        assert!(num("1.999999%").disjoint(&b));
+        assert!(num("3.000001%").disjoint(&b));
+        // A unit written once applies to both bounds; a multiplier never does.
+        assert_eq!(num("between 3 and 4 percent"), num("between 3% and 4%"));
+        assert_eq!(
+            num("between 4 and 4.5 trillion euros"),
+            Interval::closed(n(4), n(4_500_000_000_000)).with_unit(Some(Unit::Euro))
+        );
+        let warn = |s: &str| number_warning(&lex(s, 0).unwrap());
+        assert!(warn("between 4 and 4.5 trillion euros").is_some());
+        assert!(warn("between 4 trillion and 4.5 trillion euros").is_none());
+        assert!(warn("between 3 and 4 percent").is_none());
+        assert_eq!(
+            num("more than $25 trillion").display(ValueKind::Number),
+            "($25 trillion, ∞)"
+        );
+        assert_eq!(num("-$5bn").display(ValueKind::Number), "[-$5 billion, -$5 billion]");
+        assert_eq!(num("£1500").display(ValueKind::Number), "[£1500, £1500]");
+    }
+
+    #[test]
+    fn values_compare_only_within_one_unit() {
+        let three_pct = num("3%");
+        let three = num("3");
+        let three_usd = num("$3");
+        for (a, b) in [(three_pct, three), (three_pct, three_usd), (three, three_usd)] {
+            assert!(!a.subset_of(&b) && !b.subset_of(&a));
+            assert!(!a.disjoint(&b) && !b.disjoint(&a));
+        }
+        assert!(!num("more than 3").subset_of(&num("more than 3%")));
+        assert!(!num("5%").disjoint(&num("less than 3")));
+        // A value left out is every value of every unit.
+        assert!(three_pct.subset_of(&Interval::ALL));
+        assert!(!Interval::ALL.disjoint(&three_usd));
+        assert!(!num("€3").subset_of(&num("$3")));
+    }
+
     impl Interval {
         fn lo_value(&self) -> i128 {
             match self.lo {
