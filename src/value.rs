@@ -910,6 +910,71 @@ pub fn warnings(model: &crate::model::Model) -> Vec<crate::diag::Diagnostic> {
     out
 }
 
+/// Hints for a claim whose number is in a unit that no fact of its relation
+/// uses in that slot (`more than 3` where every fact says `3.4%`): such a
+/// claim can only be unknown, and the user should see why.
+pub fn unit_hints(model: &crate::model::Model, claim: &crate::model::Claim) -> Vec<String> {
+    use crate::model::{Arg, Claim, FactBody, Target};
+    use std::collections::BTreeSet;
+    fn atoms<'c>(c: &'c Claim, out: &mut Vec<&'c crate::model::Atom>) {
+        match c {
+            Claim::Atom(a) => out.push(a),
+            Claim::Not(c) => atoms(c, out),
+            Claim::And(all) | Claim::Or(all) => all.iter().for_each(|c| atoms(c, out)),
+            Claim::Quant { body, .. } => atoms(body, out),
+        }
+    }
+    let name = |u: Option<Unit>| u.map_or("plain numbers (no unit)", |u| u.name());
+    let mut found = Vec::new();
+    atoms(claim, &mut found);
+    let mut hints = Vec::new();
+    for atom in found {
+        let Target::Relation(rel) = atom.target else {
+            continue;
+        };
+        let slots = model.value_slots(rel);
+        let relation = &model.relations[rel as usize];
+        let written: Vec<_> = atom
+            .args
+            .iter()
+            .filter(|a| matches!(a, Arg::Value(_)))
+            .collect();
+        for (k, ((slot, kind), arg)) in slots.iter().zip(written).enumerate() {
+            let (ValueKind::Number, Arg::Value(Some(v))) = (kind, arg) else {
+                continue;
+            };
+            let mut units: BTreeSet<Option<Unit>> = BTreeSet::new();
+            for f in &model.facts {
+                let tuples = match &f.body {
+                    FactBody::Atom { tuple, .. } => std::slice::from_ref(tuple),
+                    FactBody::Only { listed, .. } => listed.as_slice(),
+                };
+                for t in tuples.iter().filter(|t| t.key.relation == rel) {
+                    if let Some(Some(fv)) = t.values.get(k) {
+                        units.insert(fv.interval.unit);
+                    }
+                }
+            }
+            if !units.is_empty() && !units.contains(&v.interval.unit) {
+                let used: Vec<&str> = units.iter().map(|u| name(*u)).collect();
+                let has = match v.interval.unit {
+                    Some(u) => format!("is in {}", u.name()),
+                    None => "has no unit".to_string(),
+                };
+                hints.push(format!(
+                    "`{}` {has}, but the facts of relation `{}` state {{{}}} in {}: values compare only within one unit, so none of them supports or refutes `{}`",
+                    v.text,
+                    relation.name,
+                    relation.slots[*slot].name,
+                    used.join(", "),
+                    atom.text,
+                ));
+            }
+        }
+    }
+    hints
+}
+
 /// The longest a value phrase can be, in tokens (`between June 23 , 2025 and June 24 , 2025`).
 pub const MAX_PHRASE_TOKENS: usize = 11;
 
