@@ -1120,10 +1120,19 @@ mod tests {
     fn unit_errors() {
         let err = |s: &str| read(ValueKind::Number, &lex(s, 0).unwrap()).unwrap_err();
         assert!(matches!(err("$3%"), ValueError::TwoUnits { .. }));
-        assert!(matches!(err("$27 trillion dollars"), ValueError::TwoUnits { .. }));
+        assert!(matches!(
+            err("$27 trillion dollars"),
+            ValueError::TwoUnits { .. }
+        ));
         assert!(matches!(err("3% percent"), ValueError::TwoUnits { .. }));
-        assert!(matches!(err("3bn%"), ValueError::MultiplierWithPercent { .. }));
-        assert!(matches!(err("3% million"), ValueError::MultiplierWithPercent { .. }));
+        assert!(matches!(
+            err("3bn%"),
+            ValueError::MultiplierWithPercent { .. }
+        ));
+        assert!(matches!(
+            err("3% million"),
+            ValueError::MultiplierWithPercent { .. }
+        ));
         assert_eq!(
             err("3 trilion"),
             ValueError::Misspelt {
@@ -1161,7 +1170,10 @@ mod tests {
             num("about 3.4%"),
             Interval::closed(pct("3.06"), pct("3.74")).with_unit(p)
         );
-        assert_eq!(num("about 3.4%").display(ValueKind::Number), "[3.06%, 3.74%]");
+        assert_eq!(
+            num("about 3.4%").display(ValueKind::Number),
+            "[3.06%, 3.74%]"
+        );
         assert_eq!(
             num("about -2%"),
             Interval::closed(-pct("2.2"), -pct("1.8")).with_unit(p)
@@ -1187,7 +1199,10 @@ mod tests {
             num("more than $25 trillion").display(ValueKind::Number),
             "($25 trillion, ∞)"
         );
-        assert_eq!(num("-$5bn").display(ValueKind::Number), "[-$5 billion, -$5 billion]");
+        assert_eq!(
+            num("-$5bn").display(ValueKind::Number),
+            "[-$5 billion, -$5 billion]"
+        );
         assert_eq!(num("£1500").display(ValueKind::Number), "[£1500, £1500]");
     }
 
@@ -1196,7 +1211,11 @@ mod tests {
         let three_pct = num("3%");
         let three = num("3");
         let three_usd = num("$3");
-        for (a, b) in [(three_pct, three), (three_pct, three_usd), (three, three_usd)] {
+        for (a, b) in [
+            (three_pct, three),
+            (three_pct, three_usd),
+            (three, three_usd),
+        ] {
             assert!(!a.subset_of(&b) && !b.subset_of(&a));
             assert!(!a.disjoint(&b) && !b.disjoint(&a));
         }

@@ -614,7 +614,15 @@ impl<'a> Reader<'a> {
                         // Read loosely, a unit or multiplier gone wrong
                         // (`$3%`, `3 trilion`) is that problem.
                         Err(e) if loose && e != value::ValueError::NotAPhrase => {
-                            let span = self.span_of(ti, ti + len);
+                            // A misspelt word is pointed at; any other problem
+                            // at the whole number.
+                            let span = match &e {
+                                value::ValueError::Misspelt { word, .. } => words
+                                    .iter()
+                                    .find(|t| &t.norm == word)
+                                    .map_or(self.span_of(ti, ti + len), |t| t.span),
+                                _ => self.span_of(ti, ti + len),
+                            };
                             out.push((len, Arg::Value(None), Some(Problem::BadUnit(span, e))));
                         }
                         Err(_) => {}

@@ -323,7 +323,22 @@ impl Analyzer {
                             text: fold_spaces(&v.text),
                         }))),
                         Err(error) if error != value::ValueError::NotAPhrase => {
-                            self.error(file, v.span, ErrorKind::BadUnit { error });
+                            // Point at a misspelt word; else at the value.
+                            let span = match &error {
+                                value::ValueError::Misspelt { word, .. } => v
+                                    .text
+                                    .to_lowercase()
+                                    .find(word.as_str())
+                                    .filter(|_| {
+                                        (v.span.end - v.span.start) as usize == v.text.len()
+                                    })
+                                    .map_or(v.span, |at| {
+                                        let start = v.span.start as usize + at;
+                                        Span::new(start, start + word.len())
+                                    }),
+                                _ => v.span,
+                            };
+                            self.error(file, span, ErrorKind::BadUnit { error });
                             None
                         }
                         Err(_) => {
