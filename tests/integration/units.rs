@@ -250,3 +250,23 @@ proptest! {
         prop_assert_eq!(verdicts(before.path()), verdicts(after.path()));
     }
 }
+
+#[test]
+fn the_economy_example_passes() {
+    let out = Test::new(crate::root())
+        .args(&["check", "examples/economy"])
+        .expect_code(0);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert!(
+        out.stdout.ends_with(" passed, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
+    insta::assert_snapshot!("economy_report", out.stdout);
+    // The revised quarter is dated apart from the advance estimate, so the
+    // two estimates do not conflict; nor do figures of other years or units.
+    let out = Test::new(crate::root())
+        .args(&["conflicts", "examples/economy", "--fail-on-conflict"])
+        .expect_code(0);
+    assert_eq!(out.stdout, "0 conflicts\n");
+}
