@@ -306,6 +306,11 @@ impl<'m> Explainer<'m> {
                     format!("denies values that cover the claim's{values}")
                 }
             }
+            (Bearing::Refutes, false)
+                if kinds.contains(&ValueKind::Number) && kinds.contains(&ValueKind::Date) =>
+            {
+                format!("functional: its dates overlap the claim's, and its number shares no value with the claim's{values}")
+            }
             (Bearing::Refutes, false) => {
                 format!("functional, and its values share none with the claim's{values}")
             }
