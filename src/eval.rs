@@ -285,17 +285,20 @@ impl<'m> Evaluator<'m> {
             .map(|(_, k)| k)
             .collect();
         let mut out = Vec::new();
+        let mut stated: Vec<Interval> = Vec::with_capacity(claim.len());
         for row in self.model.index.get(key).map(Vec::as_slice).unwrap_or(&[]) {
             let fact = &self.model.facts[row.fact as usize];
             let (bearing, silence) = if !self.counts(fact) {
                 (Bearing::FilteredOut, None)
             } else {
                 let (tuple, negated) = self.model.tuple(*row);
-                let stated: Vec<Interval> = tuple
-                    .values
-                    .iter()
-                    .map(|v| v.as_ref().map_or(Interval::ALL, |v| v.interval))
-                    .collect();
+                stated.clear();
+                stated.extend(
+                    tuple
+                        .values
+                        .iter()
+                        .map(|v| v.as_ref().map_or(Interval::ALL, |v| v.interval)),
+                );
                 classify(&kinds, rel.functional, negated, &stated, claim)
             };
             let tuple = matches!(fact.body, FactBody::Only { .. }).then_some(row.tuple);

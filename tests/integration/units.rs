@@ -270,3 +270,34 @@ fn the_economy_example_passes() {
         .expect_code(0);
     assert_eq!(out.stdout, "0 conflicts\n");
 }
+
+#[test]
+fn ci_formats_show_values_as_written() {
+    let ws = with_rules(
+        "assert: inflation in Testland was 5% in 2023\nassert: Testland pledged $50bn to Otherland\n",
+        FACTS,
+    );
+    let out = Test::new(ws.path())
+        .args(&["check", ".", "--format", "github"])
+        .expect_code(1);
+    // `%` is escaped in GitHub annotations; the claim keeps its unit.
+    assert!(
+        out.stdout
+            .contains("got refuted: inflation in Testland was 5%25 in 2023"),
+        "{}",
+        out.stdout
+    );
+    let out = Test::new(ws.path())
+        .args(&["check", ".", "--format", "junit"])
+        .expect_code(1);
+    assert!(
+        out.stdout.contains("inflation in Testland was 5% in 2023"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("for      stats (Statistics Office, 2024-01-11): Testland pledged $50 billion to Otherland"),
+        "{}",
+        out.stdout
+    );
+}
