@@ -225,6 +225,9 @@ fn eval_command(
         Err(errors) => return load_failed(&crate::LoadFailure { files, errors }),
     };
     let outcome = Evaluator::new(&ws.model, as_of.map(|v| v.interval)).eval(&c);
+    for w in crate::value::claim_warnings(&c, file) {
+        let _ = writeln!(std::io::stderr(), "{}", files.render(&w));
+    }
     for hint in crate::value::unit_hints(&ws.model, &c) {
         let _ = writeln!(std::io::stderr(), "hint: {hint}");
     }

@@ -843,53 +843,56 @@ pub fn is_number_word(word: &str) -> bool {
     !matches!(number_word(word), Ok(None))
 }
 
-/// Warnings for value phrases of the workspace that read, but maybe not as
-/// meant (a multiplier on one bound of `between`), in claims and facts.
-pub fn warnings(model: &crate::model::Model) -> Vec<crate::diag::Diagnostic> {
-    use crate::diag::{Diagnostic, ErrorKind};
-    use crate::model::{Arg, Claim, FactBody, Value};
-    fn check(v: &Value, out: &mut Vec<String>) {
-        if let Ok(toks) = crate::syntax::lexer::lex(&v.text, 0) {
-            out.extend(number_warning(&toks));
-        }
+fn value_warnings(v: &crate::model::Value, out: &mut Vec<String>) {
+    if let Ok(toks) = crate::syntax::lexer::lex(&v.text, 0) {
+        out.extend(number_warning(&toks));
     }
-    fn walk(c: &Claim, out: &mut Vec<(crate::diag::Span, String)>) {
+}
+
+/// Warnings for the value phrases of one claim (a multiplier on one bound of
+/// `between`), each at its atom.
+pub fn claim_warnings(
+    claim: &crate::model::Claim,
+    file: crate::diag::FileId,
+) -> Vec<crate::diag::Diagnostic> {
+    use crate::diag::{Diagnostic, ErrorKind};
+    use crate::model::{Arg, Claim};
+    fn walk(c: &Claim, file: crate::diag::FileId, out: &mut Vec<Diagnostic>) {
         match c {
             Claim::Atom(a) => {
                 let mut found = Vec::new();
                 for arg in &a.args {
                     if let Arg::Value(Some(v)) = arg {
-                        check(v, &mut found);
+                        value_warnings(v, &mut found);
                     }
                 }
-                out.extend(found.into_iter().map(|m| (a.span, m)));
+                out.extend(found.into_iter().map(|message| {
+                    Diagnostic::new(file, a.span, ErrorKind::OneBoundMultiplier { message })
+                }));
             }
-            Claim::Not(c) => walk(c, out),
-            Claim::And(all) | Claim::Or(all) => all.iter().for_each(|c| walk(c, out)),
-            Claim::Quant { body, .. } => walk(body, out),
+            Claim::Not(c) => walk(c, file, out),
+            Claim::And(all) | Claim::Or(all) => all.iter().for_each(|c| walk(c, file, out)),
+            Claim::Quant { body, .. } => walk(body, file, out),
         }
     }
     let mut out = Vec::new();
-    let mut push = |file, found: Vec<(crate::diag::Span, String)>| {
-        for (span, message) in found {
-            out.push(Diagnostic::new(
-                file,
-                span,
-                ErrorKind::OneBoundMultiplier { message },
-            ));
-        }
-    };
+    walk(claim, file, &mut out);
+    out
+}
+
+/// Warnings for value phrases of the workspace that read, but maybe not as
+/// meant (a multiplier on one bound of `between`), in claims and facts.
+pub fn warnings(model: &crate::model::Model) -> Vec<crate::diag::Diagnostic> {
+    use crate::diag::{Diagnostic, ErrorKind};
+    use crate::model::FactBody;
+    let mut out = Vec::new();
     for d in &model.definitions {
         if let Some(body) = &d.body {
-            let mut found = Vec::new();
-            walk(body, &mut found);
-            push(d.loc.file, found);
+            out.extend(claim_warnings(body, d.loc.file));
         }
     }
     for a in &model.assertions {
-        let mut found = Vec::new();
-        walk(&a.claim, &mut found);
-        push(a.file, found);
+        out.extend(claim_warnings(&a.claim, a.file));
     }
     for f in &model.facts {
         let tuples = match &f.body {
@@ -899,13 +902,16 @@ pub fn warnings(model: &crate::model::Model) -> Vec<crate::diag::Diagnostic> {
         let mut found = Vec::new();
         for t in tuples {
             for v in t.values.iter().flatten() {
-                check(v, &mut found);
+                value_warnings(v, &mut found);
             }
         }
-        push(
-            f.loc.file,
-            found.into_iter().map(|m| (f.loc.span, m)).collect(),
-        );
+        out.extend(found.into_iter().map(|message| {
+            Diagnostic::new(
+                f.loc.file,
+                f.loc.span,
+                ErrorKind::OneBoundMultiplier { message },
+            )
+        }));
     }
     out
 }

@@ -225,8 +225,33 @@ fn verdicts(dir: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
+fn conflicts(dir: &std::path::Path) -> usize {
+    let ws = claimcheck::load_workspace(&[dir.to_path_buf()], &Default::default())
+        .unwrap_or_else(|f| panic!("{}", f.render()));
+    claimcheck::conflicts::find(&ws.model).conflicts.len()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn a_fact_in_another_unit_never_conflicts(
+        facts in proptest::collection::vec(fact_spec(0..5), 0..6),
+        extra in fact_spec(0..5),
+        shift in 1..5usize,
+    ) {
+        // Every fact in one unit; the extra one in another (or none).
+        let unit = facts.first().map_or(0, |f| f.unit);
+        let facts: Vec<FactSpec> = facts.into_iter().map(|f| FactSpec { unit, ..f }).collect();
+        let mut extra = extra;
+        extra.unit = (unit + shift) % UNITS.len();
+        let rules = "relation inflation functional: inflation in {c:country} was {p:number} in {y:date}\n  | inflation in {c:country} was {p:number}\nentity Testland (country)\ncheck: inflation in Testland was 1%\n";
+        let before = workspace(&[("rules.claims", rules), ("facts.yaml", &facts_yaml(&facts))]);
+        let mut more = facts.clone();
+        more.push(extra);
+        let after = workspace(&[("rules.claims", rules), ("facts.yaml", &facts_yaml(&more))]);
+        prop_assert_eq!(conflicts(before.path()), conflicts(after.path()));
+    }
+
     #[test]
     fn a_fact_in_another_unit_never_changes_a_verdict(
         facts in proptest::collection::vec(fact_spec(0..5), 0..5),
