@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod errors;
 mod logic;
+mod synth;
 mod units;
 
 use std::path::{Path, PathBuf};
