@@ -190,6 +190,14 @@ pub enum ErrorKind {
         text: String,
         wants: &'static str,
     },
+    /// A number whose unit or multiplier is wrong (`$3%`, `3 trilion`).
+    BadUnit {
+        error: crate::value::ValueError,
+    },
+    /// A warning, not an error: a multiplier on one bound of `between`.
+    OneBoundMultiplier {
+        message: String,
+    },
     // Fact files.
     Yaml {
         message: String,
@@ -216,6 +224,13 @@ pub enum ErrorKind {
         document: String,
         closest: Option<String>,
     },
+}
+
+impl ErrorKind {
+    /// Warnings are reported, but the workspace still loads.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, ErrorKind::OneBoundMultiplier { .. })
+    }
 }
 
 fn did_you_mean(f: &mut fmt::Formatter<'_>, suggestions: &[String]) -> fmt::Result {
@@ -358,6 +373,8 @@ impl fmt::Display for ErrorKind {
                 "expected `and`, `or` or the end of the claim, found {found}"
             ),
             BadValue { text, wants } => write!(f, "`{text}` is not {wants}"),
+            BadUnit { error } => write!(f, "{error}"),
+            OneBoundMultiplier { message } => write!(f, "{message}"),
             Yaml { message } => write!(f, "invalid YAML: {message}"),
             Json { message } => write!(f, "invalid JSON fact: {message}"),
             BadFact { message } => write!(f, "{message}"),
@@ -419,7 +436,12 @@ pub fn line_of(starts: &[usize], offset: usize) -> usize {
 pub fn render(d: &Diagnostic, path: &str, text: &str) -> String {
     let start = (d.loc.span.start as usize).min(text.len());
     let (line, col) = line_col(text, start);
-    let mut out = format!("error: {}\n  --> {}:{}:{}\n", d.kind, path, line, col);
+    let level = if d.kind.is_warning() {
+        "warning"
+    } else {
+        "error"
+    };
+    let mut out = format!("{level}: {}\n  --> {}:{}:{}\n", d.kind, path, line, col);
     if text.is_empty() {
         return out;
     }

@@ -6,6 +6,8 @@ mod cli;
 mod errors;
 mod logic;
 mod lsp;
+mod synth;
+mod units;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
