@@ -315,8 +315,15 @@ fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
     }
     let mut changed = 0;
     for f in files.files.iter().filter(|f| f.kind == FileKind::Rules) {
-        let formatted = crate::fmt::format(&f.text);
-        if formatted == f.text {
+        // Loading drops a byte order mark; fmt puts back the one on disk.
+        let bom = std::fs::read(&f.path).is_ok_and(|b| b.starts_with("\u{feff}".as_bytes()));
+        let original = if bom {
+            format!("\u{feff}{}", f.text)
+        } else {
+            f.text.clone()
+        };
+        let formatted = crate::fmt::format(&original);
+        if formatted == original {
             continue;
         }
         changed += 1;
