@@ -150,9 +150,12 @@ pub enum ErrorKind {
     GroupInSlot {
         name: String,
     },
+    /// A name declared twice with different content; `first` is where the
+    /// declaration that stands was made.
     Duplicate {
         what: &'static str,
         name: String,
+        first: Option<Loc>,
     },
     AliasClash {
         alias: String,
@@ -323,7 +326,7 @@ impl fmt::Display for ErrorKind {
                 f,
                 "`{name}` is a group, not an entity; a group never fills an entity slot"
             ),
-            Duplicate { what, name } => write!(
+            Duplicate { what, name, .. } => write!(
                 f,
                 "{what} `{name}` is declared twice with different content"
             ),

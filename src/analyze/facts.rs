@@ -48,6 +48,7 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "source",
                                 name: id.text.clone(),
+                                first: e.loc,
                             },
                         );
                     }
