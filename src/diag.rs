@@ -193,6 +193,16 @@ pub enum ErrorKind {
         text: String,
         wants: &'static str,
     },
+    /// A month misspelt in a date phrase (`in Junuary 2025`).
+    MisspeltMonth {
+        word: String,
+        month: &'static str,
+    },
+    /// A number written in words where a number belongs (`twelve troops`).
+    NumberInWords {
+        word: String,
+        value: Option<u64>,
+    },
     // Fact files.
     Yaml {
         message: String,
@@ -361,6 +371,18 @@ impl fmt::Display for ErrorKind {
                 "expected `and`, `or` or the end of the claim, found {found}"
             ),
             BadValue { text, wants } => write!(f, "`{text}` is not {wants}"),
+            MisspeltMonth { word, month } => write!(
+                f,
+                "`{word}` is not a month; did you mean `{month}`? (months are written in full or as three letters: `{month}`, `{}`)",
+                &month[..3]
+            ),
+            NumberInWords { word, value } => {
+                write!(f, "`{word}` is a number in words: numbers are written in digits")?;
+                match value {
+                    Some(v) => write!(f, " (`{v}`)"),
+                    None => Ok(()),
+                }
+            }
             Yaml { message } => write!(f, "invalid YAML: {message}"),
             Json { message } => write!(f, "invalid JSON fact: {message}"),
             BadFact { message } => write!(f, "{message}"),

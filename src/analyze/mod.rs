@@ -6,6 +6,7 @@
 
 pub mod claims;
 mod facts;
+mod hints;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
