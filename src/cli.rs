@@ -100,7 +100,7 @@ pub enum Command {
     },
 }
 
-/// Exit codes (SPEC §5).
+/// Exit codes (docs/language.md §17).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_LOAD: i32 = 2;

@@ -1,4 +1,4 @@
-//! Fact files: YAML (SPEC §3) and JSONL bulk facts (§3.5), read with serde
+//! Fact files: YAML (docs/language.md §11) and JSONL bulk facts (§3.5), read with serde
 //! into raw, located records. Nothing is resolved here: names stay strings,
 //! sentences stay text. serde_yaml gives no positions for values, so a small
 //! `Locator` finds each item's and key's place in the block-style text.

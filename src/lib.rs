@@ -51,7 +51,7 @@ impl LoadFailure {
     }
 }
 
-/// Loads and analyzes the workspace at `paths` (SPEC §1).
+/// Loads and analyzes the workspace at `paths` (docs/language.md §1).
 pub fn load_workspace(
     paths: &[PathBuf],
     options: &analyze::Options,

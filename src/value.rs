@@ -1,4 +1,4 @@
-//! Values: numbers and dates as intervals (SPEC §2.6).
+//! Values: numbers and dates as intervals (docs/language.md §9).
 //!
 //! Numbers are exact decimals, stored as integers scaled by 10^18 in an
 //! `i128`, so `about 11000` is exactly [9900, 12100]. Dates are day numbers

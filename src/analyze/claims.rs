@@ -1,5 +1,5 @@
 //! Reading claims: turns a token list into a `Claim` tree, matching atoms
-//! against every relation and definition template of the workspace (SPEC §2.4):
+//! against every relation and definition template of the workspace (docs/language.md §7):
 //! the longest template match at each position, with no backtracking to a
 //! shorter atom; `and`/`or`/`not`/`no`, parentheses and quantifiers around
 //! atoms. On failure it reads the words again loosely to say what is wrong:

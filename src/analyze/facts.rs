@@ -564,7 +564,7 @@ impl Analyzer {
         }
     }
 
-    /// Checks a quote against the text of its source's document (SPEC §3.3).
+    /// Checks a quote against the text of its source's document (docs/language.md §13).
     fn check_quote(
         &mut self,
         file: FileId,

@@ -3,6 +3,7 @@
 
 mod cases;
 mod cli;
+mod docs;
 mod errors;
 mod logic;
 
