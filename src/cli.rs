@@ -385,6 +385,11 @@ fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace
         },
     )
     .map_err(|f| load_failed(&f))
+    .inspect(|ws| {
+        if !ws.warnings.is_empty() {
+            let _ = writeln!(std::io::stderr(), "{}", ws.render_warnings());
+        }
+    })
 }
 
 /// Colour when stdout is a terminal and `NO_COLOR` is not set.

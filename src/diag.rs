@@ -198,6 +198,13 @@ pub enum ErrorKind {
         word: String,
         month: &'static str,
     },
+    /// A warning: template words that read as a value phrase right before a
+    /// value slot (`more than {n:number}`).
+    ValuePhraseInTemplate {
+        words: String,
+        slot: String,
+        kind: &'static str,
+    },
     /// A number written in words where a number belongs (`twelve troops`).
     NumberInWords {
         word: String,
@@ -376,6 +383,10 @@ impl fmt::Display for ErrorKind {
                 "`{word}` is not a month; did you mean `{month}`? (months are written in full or as three letters: `{month}`, `{}`)",
                 &month[..3]
             ),
+            ValuePhraseInTemplate { words, slot, kind } => write!(
+                f,
+                "the template words `{words}` stand right before the {kind} slot {{{slot}}}, so they are not part of its value: a claim saying `{words} X` states exactly X; leave `{words}` out of the template and write it in claims"
+            ),
             NumberInWords { word, value } => {
                 write!(f, "`{word}` is a number in words: numbers are written in digits")?;
                 match value {
@@ -536,6 +547,18 @@ pub struct Related<'a> {
     pub text: &'a str,
     pub span: Span,
     pub label: &'a str,
+}
+
+/// Render a warning (a diagnostic that does not stop the run) like an error.
+pub fn render_warning(d: &Diagnostic, path: &str, text: &str) -> String {
+    let title = clip_names(&d.kind.to_string());
+    block(
+        annotate_snippets::Level::Warning,
+        &title,
+        path,
+        text,
+        d.loc.span,
+    )
 }
 
 /// [`render`], with further places shown under the first, each as a note.

@@ -32,6 +32,22 @@ pub use logic::Verdict;
 pub struct Workspace {
     pub files: load::Files,
     pub model: model::Model,
+    /// What loaded but probably does not mean what its writer meant.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// Every warning rendered with its snippet, in file order.
+    pub fn render_warnings(&self) -> String {
+        self.warnings
+            .iter()
+            .map(|d| {
+                let f = self.files.get(d.loc.file);
+                diag::render_warning(d, &f.display, &f.text)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 /// A workspace that could not be loaded: the files read and every error.
@@ -58,7 +74,14 @@ pub fn load_workspace(
 ) -> Result<Workspace, LoadFailure> {
     let (files, mut errors) = load::load(paths);
     match analyze::analyze(&files, options) {
-        Ok(model) if errors.is_empty() => Ok(Workspace { files, model }),
+        Ok(model) if errors.is_empty() => {
+            let warnings = analyze::lint::warnings(&files);
+            Ok(Workspace {
+                files,
+                model,
+                warnings,
+            })
+        }
         Ok(_) => Err(LoadFailure { files, errors }),
         Err(more) => {
             errors.extend(more);

@@ -7,6 +7,7 @@
 pub mod claims;
 mod facts;
 mod hints;
+pub mod lint;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

@@ -3,6 +3,7 @@
 
 mod cases;
 mod cli;
+mod diagnostics;
 mod docs;
 mod errors;
 mod logic;
