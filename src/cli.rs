@@ -225,6 +225,12 @@ fn eval_command(
         Err(errors) => return load_failed(&crate::LoadFailure { files, errors }),
     };
     let outcome = Evaluator::new(&ws.model, as_of.map(|v| v.interval)).eval(&c);
+    for w in crate::value::claim_warnings(&c, file) {
+        let _ = writeln!(std::io::stderr(), "{}", files.render(&w));
+    }
+    for hint in crate::value::unit_hints(&ws.model, &c) {
+        let _ = writeln!(std::io::stderr(), "hint: {hint}");
+    }
     let _ = write!(
         out,
         "{}",
@@ -386,8 +392,9 @@ fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace
     )
     .map_err(|f| load_failed(&f))
     .inspect(|ws| {
-        if !ws.warnings.is_empty() {
-            let _ = writeln!(std::io::stderr(), "{}", ws.render_warnings());
+        let mut err = std::io::stderr().lock();
+        for w in crate::value::warnings(&ws.model).iter().chain(&ws.warnings) {
+            let _ = writeln!(err, "{}", ws.files.render(w));
         }
     })
 }

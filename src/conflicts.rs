@@ -171,8 +171,15 @@ fn refutes(model: &Model, x: Row, y: Row, functional: bool) -> Option<ConflictKi
             .all(|(c, n)| c.subset_of(n))
             .then_some(ConflictKind::Denial);
     }
-    if functional && fx.iter().zip(&fy).any(|(a, b)| a.disjoint(b)) {
-        return Some(ConflictKind::Values);
+    if functional {
+        let kinds: Vec<_> = model
+            .value_slots(tx.key.relation)
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect();
+        if crate::eval::disjoint_values(&kinds, &fx, &fy) == crate::eval::Disjoint::Yes {
+            return Some(ConflictKind::Values);
+        }
     }
     None
 }

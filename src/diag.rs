@@ -210,6 +210,14 @@ pub enum ErrorKind {
         word: String,
         value: Option<u64>,
     },
+    /// A number whose unit or multiplier is wrong (`$3%`, `3 trilion`).
+    BadUnit {
+        error: crate::value::ValueError,
+    },
+    /// A warning, not an error: a multiplier on one bound of `between`.
+    OneBoundMultiplier {
+        message: String,
+    },
     // Fact files.
     Yaml {
         message: String,
@@ -236,6 +244,16 @@ pub enum ErrorKind {
         document: String,
         closest: Option<String>,
     },
+}
+
+impl ErrorKind {
+    /// Warnings are reported, but the workspace still loads.
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self,
+            ErrorKind::OneBoundMultiplier { .. } | ErrorKind::ValuePhraseInTemplate { .. }
+        )
+    }
 }
 
 fn did_you_mean(f: &mut fmt::Formatter<'_>, suggestions: &[String]) -> fmt::Result {
@@ -394,6 +412,8 @@ impl fmt::Display for ErrorKind {
                     None => Ok(()),
                 }
             }
+            BadUnit { error } => write!(f, "{error}"),
+            OneBoundMultiplier { message } => write!(f, "{message}"),
             Yaml { message } => write!(f, "invalid YAML: {message}"),
             Json { message } => write!(f, "invalid JSON fact: {message}"),
             BadFact { message } => write!(f, "{message}"),
@@ -533,8 +553,8 @@ fn excerpt(text: &str, span: Span) -> Excerpt {
     }
 }
 
-/// Render one diagnostic as `error: …`, `--> path:line:col`, the line and
-/// carets (through `annotate-snippets`, as rustc does: tabs, wide and
+/// Render one diagnostic as `error: …` (or `warning: …`), `--> path:line:col`,
+/// the line and carets (through `annotate-snippets`, as rustc does: tabs, wide and
 /// zero-width characters keep the carets under their text).
 pub fn render(d: &Diagnostic, path: &str, text: &str) -> String {
     render_with(d, path, text, &[])
@@ -549,28 +569,15 @@ pub struct Related<'a> {
     pub label: &'a str,
 }
 
-/// Render a warning (a diagnostic that does not stop the run) like an error.
-pub fn render_warning(d: &Diagnostic, path: &str, text: &str) -> String {
-    let title = clip_names(&d.kind.to_string());
-    block(
-        annotate_snippets::Level::Warning,
-        &title,
-        path,
-        text,
-        d.loc.span,
-    )
-}
-
 /// [`render`], with further places shown under the first, each as a note.
 pub fn render_with(d: &Diagnostic, path: &str, text: &str, related: &[Related<'_>]) -> String {
     let title = clip_names(&d.kind.to_string());
-    let mut out = block(
-        annotate_snippets::Level::Error,
-        &title,
-        path,
-        text,
-        d.loc.span,
-    );
+    let level = if d.kind.is_warning() {
+        annotate_snippets::Level::Warning
+    } else {
+        annotate_snippets::Level::Error
+    };
+    let mut out = block(level, &title, path, text, d.loc.span);
     for r in related {
         out.push_str(&block(
             annotate_snippets::Level::Note,

@@ -36,20 +36,6 @@ pub struct Workspace {
     pub warnings: Vec<Diagnostic>,
 }
 
-impl Workspace {
-    /// Every warning rendered with its snippet, in file order.
-    pub fn render_warnings(&self) -> String {
-        self.warnings
-            .iter()
-            .map(|d| {
-                let f = self.files.get(d.loc.file);
-                diag::render_warning(d, &f.display, &f.text)
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
-
 /// A workspace that could not be loaded: the files read and every error.
 pub struct LoadFailure {
     pub files: load::Files,

@@ -154,6 +154,8 @@ enum Problem {
     MonthTypo(Span, String, &'static str),
     /// A number in words where a number belongs.
     NumberWord(Span, String, Option<u64>),
+    /// A number whose unit or multiplier is wrong.
+    BadUnit(Span, value::ValueError),
     ParamKind {
         span: Span,
         name: String,
@@ -294,6 +296,8 @@ impl<'a> Reader<'a> {
                 );
             } else if self.is_as_of(pos) {
                 self.as_of_error(pos);
+            } else if let Some(kind) = self.misspelt_after_number(pos) {
+                self.error(t.span, kind);
             } else if let Some(problems) = self.longer_loose_reading(pos) {
                 // `Iran met Russia in Junuary 2025`, where the date of `met`
                 // may be left out: the words after the atom are a bad date.
@@ -333,6 +337,23 @@ impl<'a> Reader<'a> {
                 (m.2.end, values, std::cmp::Reverse(m.2.problems.len()))
             })
             .map(|m| m.2.problems)
+    }
+
+    /// `… was $27.36 trilion`: a misspelt multiplier or unit word right
+    /// after a number, left over after the atom.
+    fn misspelt_after_number(&self, pos: usize) -> Option<ErrorKind> {
+        let t = self.tok(pos)?;
+        let before = self.tok(pos.checked_sub(1)?)?;
+        if !value::is_number_word(&before.norm) {
+            return None;
+        }
+        let suggestion = value::nearest_unit_word(&t.norm)?;
+        Some(ErrorKind::BadUnit {
+            error: value::ValueError::Misspelt {
+                word: t.text.clone(),
+                suggestion,
+            },
+        })
     }
 
     fn is_as_of(&self, pos: usize) -> bool {
@@ -630,12 +651,34 @@ impl<'a> Reader<'a> {
             SlotType::Value(kind) => {
                 let max = MAX_PHRASE_TOKENS.min(self.toks.len() - ti);
                 for len in (1..=max).rev() {
+                    // A number keeps a multiplier or unit word after it.
+                    if *kind == ValueKind::Number && value::kept_by_number(self.toks, ti + len) {
+                        continue;
+                    }
                     let words = &self.toks[ti..ti + len];
-                    if let Some(interval) = value::phrase(*kind, words) {
-                        let text = self.text_of(ti, ti + len);
-                        out.push((len, Arg::Value(Some(Value { interval, text })), None));
+                    match value::read(*kind, words) {
+                        Ok(interval) => {
+                            let text = self.text_of(ti, ti + len);
+                            out.push((len, Arg::Value(Some(Value { interval, text })), None));
+                        }
+                        // Read loosely, a unit or multiplier gone wrong
+                        // (`$3%`, `3 trilion`) is that problem.
+                        Err(e) if loose && e != value::ValueError::NotAPhrase => {
+                            // A misspelt word is pointed at; any other problem
+                            // at the whole number.
+                            let span = match &e {
+                                value::ValueError::Misspelt { word, .. } => words
+                                    .iter()
+                                    .find(|t| &t.norm == word)
+                                    .map_or(self.span_of(ti, ti + len), |t| t.span),
+                                _ => self.span_of(ti, ti + len),
+                            };
+                            out.push((len, Arg::Value(None), Some(Problem::BadUnit(span, e))));
+                        }
+                        Err(_) => {}
                     }
                 }
+                out.sort_by_key(|c| std::cmp::Reverse(c.0));
                 // Read loosely, words that start like a value but are none
                 // (`999999999999999999999999`, `Feb 30, 2024`) are that
                 // problem; a misspelt month or a number in words is named.
@@ -1068,6 +1111,7 @@ impl<'a> Reader<'a> {
 
     fn report(&mut self, p: Problem) {
         match p {
+            Problem::BadUnit(span, error) => self.error(span, ErrorKind::BadUnit { error }),
             Problem::BadValue(span, text, kind) => self.error(
                 span,
                 ErrorKind::BadValue {
@@ -1187,6 +1231,10 @@ pub fn read_fact_sentence(reader: &mut Reader) -> R<(Atom, bool)> {
     let from = usize::from(denial && toks.len() > 1);
     if let Some((_, end)) = reader.atom(from)? {
         let t = &toks[end];
+        if let Some(kind) = reader.misspelt_after_number(end) {
+            reader.error(t.span, kind);
+            return Err(Reported);
+        }
         reader.error(
             t.span,
             ErrorKind::BadFact {

@@ -567,6 +567,7 @@ impl Analyzer {
                 t.span,
             ));
         }
+        ok &= self.check_words_after_numbers(file, templates, &compiled, &slots);
         for (t, here, span) in &compiled {
             for (i, s) in slots.iter().enumerate() {
                 if s.ty.is_key() && !here.contains(&i) {
@@ -584,6 +585,67 @@ impl Analyzer {
                 slot_spans,
             )
         })
+    }
+
+    /// A number keeps a multiplier or unit word that follows it, so a
+    /// template may not put one (nor a choice or optional text that could
+    /// begin so) right after a number slot.
+    fn check_words_after_numbers(
+        &mut self,
+        file: FileId,
+        templates: &[ast::Template],
+        compiled: &[(Template, Vec<usize>, Span)],
+        slots: &[Slot],
+    ) -> bool {
+        let mut ok = true;
+        for (t, (c, _, _)) in templates.iter().zip(compiled) {
+            for (pi, part) in c.parts.iter().enumerate() {
+                let TemplatePart::Slot(si) = part else {
+                    continue;
+                };
+                if slots.get(*si).map(|s| &s.ty) != Some(&SlotType::Value(ValueKind::Number)) {
+                    continue;
+                }
+                let following = c.parts[pi + 1..].iter().zip(&t.parts[pi + 1..]);
+                for (k, (next, ast_part)) in following.enumerate() {
+                    let (
+                        TemplatePart::Literal { forms, optional },
+                        ast::Part::Literal { span, .. },
+                    ) = (next, ast_part)
+                    else {
+                        break;
+                    };
+                    let after: Vec<&str> = match c.parts.get(pi + 2 + k) {
+                        Some(TemplatePart::Literal { forms, .. }) => {
+                            forms.iter().map(String::as_str).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    let word = forms.iter().find(|f| {
+                        value::belongs_to_number(f, None)
+                            || (f.as_str() == "per" && after.contains(&"cent"))
+                    });
+                    if let Some(word) = word {
+                        let word = if word == "per" { "per cent" } else { word };
+                        self.error(
+                            file,
+                            *span,
+                            ErrorKind::BadTemplate {
+                                message: format!(
+                                    "`{word}` cannot follow a number slot: a number keeps the multiplier or unit word after it, so claims write it in the value (`3.4 percent`, `$27 trillion`); leave `{word}` out of the template, and the slot takes `3.4%`, `3.4 percent` and `27 trillion dollars` alike"
+                                ),
+                            },
+                        );
+                        ok = false;
+                        break;
+                    }
+                    if !optional {
+                        break;
+                    }
+                }
+            }
+        }
+        ok
     }
 
     fn relations(&mut self, rules: &[Rules]) {

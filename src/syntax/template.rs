@@ -177,6 +177,13 @@ pub fn parse_template(text: &str, base: usize) -> Result<Template, Err> {
                 span: Span::new(at, at + len),
             });
             rest = r;
+            if rest.starts_with(['%', '$', '€', '£']) {
+                return Err(bad(
+                    off(rest),
+                    1,
+                    "a unit cannot be written on a slot: a number slot takes the number with its unit, so write `{p:number}` and claims say `3.4%` or `$5`",
+                ));
+            }
             if rest.starts_with(|c: char| !c.is_whitespace() && c != ',' && c != ':') {
                 return Err(bad(off(rest), 1, "a slot must stand as a word of its own"));
             }

@@ -7,6 +7,7 @@ mod diagnostics;
 mod docs;
 mod errors;
 mod logic;
+mod units;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
