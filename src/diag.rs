@@ -475,9 +475,25 @@ pub fn line_of(starts: &[usize], offset: usize) -> usize {
 /// so that one error stays a few lines whatever the input.
 const MAX_SHOWN_NAME: usize = 80;
 
+/// Longest message shown (after names are shortened): a message listing
+/// many names (a long definition cycle) is cut there.
+const MAX_SHOWN_MESSAGE: usize = 2000;
+
 /// Shortens every backquoted or double-quoted run longer than
-/// [`MAX_SHOWN_NAME`] characters to its two ends around `…`.
+/// [`MAX_SHOWN_NAME`] characters to its two ends around `…`, and the whole
+/// message to [`MAX_SHOWN_MESSAGE`] characters.
 fn clip_names(message: &str) -> String {
+    let out = clip_quoted(message);
+    if out.chars().count() > MAX_SHOWN_MESSAGE {
+        let mut cut: String = out.chars().take(MAX_SHOWN_MESSAGE).collect();
+        cut.push_str(" …");
+        cut
+    } else {
+        out
+    }
+}
+
+fn clip_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(4096));
     let mut rest = message;
     while let Some(i) = rest.find(['`', '"']) {

@@ -42,3 +42,31 @@ fn a_huge_misspelt_name_gives_a_short_error() {
     assert!(out.stderr.len() < 4_000, "{} bytes", out.stderr.len());
     assert!(out.stderr.contains("rules.claims:3:9"), "{}", out.stderr);
 }
+
+// Error output as a whole stays under a megabyte: 3,000 unknown entities,
+// each on a long line, are shown up to a limit and then counted.
+#[test]
+fn many_errors_are_counted_past_a_limit() {
+    let mut rules = String::from(
+        "relation troops: {from:country} sent troops to {to:country}\nentity Russia (country)\n",
+    );
+    for i in 0..3_000 {
+        rules.push_str(&format!(
+            "assert: Nowhere{i}{} sent troops to Russia\n",
+            "x".repeat(200)
+        ));
+    }
+    let ws = workspace(&[("rules.claims", &rules), ("facts.yaml", FACTS)]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
+    assert!(out.stderr.len() < 1_000_000, "{} bytes", out.stderr.len());
+    assert!(
+        out.stderr.contains("more errors not shown"),
+        "{}",
+        &out.stderr[out.stderr.len() - 300..]
+    );
+    assert!(
+        out.stderr.ends_with("could not be loaded (3000 errors)\n"),
+        "{}",
+        &out.stderr[out.stderr.len() - 300..]
+    );
+}
