@@ -102,7 +102,7 @@ pub enum Command {
     },
 }
 
-/// Exit codes (SPEC §5).
+/// Exit codes (docs/language.md §17).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_LOAD: i32 = 2;
@@ -328,8 +328,15 @@ fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
     }
     let mut changed = 0;
     for f in files.files.iter().filter(|f| f.kind == FileKind::Rules) {
-        let formatted = crate::fmt::format(&f.text);
-        if formatted == f.text {
+        // Loading drops a byte order mark; fmt puts back the one on disk.
+        let bom = std::fs::read(&f.path).is_ok_and(|b| b.starts_with("\u{feff}".as_bytes()));
+        let original = if bom {
+            format!("\u{feff}{}", f.text)
+        } else {
+            f.text.clone()
+        };
+        let formatted = crate::fmt::format(&original);
+        if formatted == original {
             continue;
         }
         changed += 1;
@@ -393,8 +400,8 @@ fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace
     .map_err(|f| load_failed(&f))
     .inspect(|ws| {
         let mut err = std::io::stderr().lock();
-        for w in crate::value::warnings(&ws.model) {
-            let _ = writeln!(err, "{}", ws.files.render(&w));
+        for w in crate::value::warnings(&ws.model).iter().chain(&ws.warnings) {
+            let _ = writeln!(err, "{}", ws.files.render(w));
         }
     })
 }

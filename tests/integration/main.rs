@@ -3,6 +3,8 @@
 
 mod cases;
 mod cli;
+mod diagnostics;
+mod docs;
 mod errors;
 mod logic;
 mod lsp;
