@@ -124,6 +124,8 @@ pub enum Command {
         #[arg(long)]
         allow_outside_paths: bool,
     },
+    /// Serve the Language Server Protocol on stdin/stdout (for editors).
+    Lsp,
     /// Evaluate one claim: its verdict and the evidence on each side.
     Eval {
         /// The claim, in the rule language (may end with `as of DATE`).
@@ -136,7 +138,7 @@ pub enum Command {
     },
 }
 
-/// Exit codes (SPEC §5).
+/// Exit codes (docs/language.md §17).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_LOAD: i32 = 2;
@@ -201,6 +203,11 @@ pub fn run(args: Vec<String>) -> i32 {
             allow_outside_paths,
         } => explain_command(&mut stdout, &location, &paths, format, allow_outside_paths),
         Command::Fmt { check, paths } => fmt_command(&mut stdout, check, &paths),
+        Command::Lsp => {
+            // The server owns stdout for the protocol.
+            drop(stdout);
+            return crate::lsp::run();
+        }
         Command::Completions { shell } => {
             let shell = match shell {
                 Shell::Bash => clap_complete::Shell::Bash,
@@ -300,7 +307,10 @@ fn check_command(out: &mut impl Write, args: &CheckArgs) -> i32 {
             allow_outside_paths: args.allow_outside_paths,
         },
     ) {
-        Ok(ws) => ws,
+        Ok(ws) => {
+            print_warnings(&ws);
+            ws
+        }
         Err(f) => {
             let problems = report::Problem::from_failure(&f);
             emit(
@@ -448,6 +458,12 @@ fn eval_command(
     };
     let as_of_text = as_of.as_ref().map(|v| v.text.clone());
     let outcome = Evaluator::new(&ws.model, as_of.map(|v| v.interval)).eval(&c);
+    for w in crate::value::claim_warnings(&c, file) {
+        let _ = writeln!(std::io::stderr(), "{}", files.render(&w));
+    }
+    for hint in crate::value::unit_hints(&ws.model, &c) {
+        let _ = writeln!(std::io::stderr(), "hint: {hint}");
+    }
     let text = match format {
         DataFormat::Human => {
             report::human::render_outcome(&ws.model, claim, &outcome, stdout_style())
@@ -558,8 +574,15 @@ fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
     }
     let mut changed = 0;
     for f in files.files.iter().filter(|f| f.kind == FileKind::Rules) {
-        let formatted = crate::fmt::format(&f.text);
-        if formatted == f.text {
+        // Loading drops a byte order mark; fmt puts back the one on disk.
+        let bom = std::fs::read(&f.path).is_ok_and(|b| b.starts_with("\u{feff}".as_bytes()));
+        let original = if bom {
+            format!("\u{feff}{}", f.text)
+        } else {
+            f.text.clone()
+        };
+        let formatted = crate::fmt::format(&original);
+        if formatted == original {
             continue;
         }
         changed += 1;
@@ -633,6 +656,15 @@ fn load_as(
         }
         load_failed(&f)
     })
+    .inspect(print_warnings)
+}
+
+/// Prints the workspace's warnings (they never stop a run) on stderr.
+fn print_warnings(ws: &crate::Workspace) {
+    let mut err = std::io::stderr().lock();
+    for w in crate::value::warnings(&ws.model).iter().chain(&ws.warnings) {
+        let _ = writeln!(err, "{}", ws.files.render(w));
+    }
 }
 
 /// Colour when stdout is a terminal and `NO_COLOR` is not set.

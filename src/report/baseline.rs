@@ -9,8 +9,8 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
+use super::escape_controls;
 use super::json::{AssertionJson, EvidenceJson, Report};
-use super::{escape_controls, evidence_json_line};
 
 #[derive(Deserialize)]
 pub struct Baseline {
@@ -27,9 +27,58 @@ pub struct OldAssertion {
     pub as_of: Option<String>,
     pub verdict: String,
     #[serde(default)]
-    pub support: Vec<EvidenceJson>,
+    pub support: Vec<OldEvidence>,
     #[serde(default)]
-    pub refute: Vec<EvidenceJson>,
+    pub refute: Vec<OldEvidence>,
+}
+
+/// The fields of an evidence entry that say which fact it is.
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct OldEvidence {
+    pub source: String,
+    #[serde(default)]
+    pub speaker: Option<String>,
+    pub document: String,
+    #[serde(default)]
+    pub quote: Option<String>,
+    #[serde(default)]
+    pub as_of: Option<String>,
+    pub fact: String,
+}
+
+impl From<&EvidenceJson> for OldEvidence {
+    fn from(e: &EvidenceJson) -> OldEvidence {
+        OldEvidence {
+            source: e.source.clone(),
+            speaker: e.speaker.clone(),
+            document: e.document.clone(),
+            quote: e.quote.clone(),
+            as_of: e.as_of.clone(),
+            fact: e.fact.clone(),
+        }
+    }
+}
+
+impl OldEvidence {
+    /// `gabuev (Alexander Gabuev via axis-report), as of June 2025: "quote"`.
+    fn line(&self) -> String {
+        let mut s = match &self.speaker {
+            Some(who) => format!("{} ({who} via {})", self.source, self.document),
+            None => self.source.clone(),
+        };
+        if let Some(a) = &self.as_of {
+            let _ = write!(s, ", as of {a}");
+        }
+        match &self.quote {
+            Some(q) => {
+                let _ = write!(s, ": \"{q}\"");
+            }
+            None => {
+                let _ = write!(s, ": {}", self.fact);
+            }
+        }
+        s
+    }
 }
 
 impl Baseline {
@@ -93,22 +142,14 @@ impl Comparison {
     }
 }
 
-/// What identifies a fact across runs (lines may move): source, sentence,
-/// quote and as-of.
-fn fact_key(e: &EvidenceJson) -> (&str, &str, Option<&str>, Option<&str>) {
-    (&e.source, &e.fact, e.quote.as_deref(), e.as_of.as_deref())
-}
-
-/// Lines of `now` whose fact is not in `then`, labelled by side.
-fn difference(
-    now: [&[EvidenceJson]; 2],
-    then: [&[EvidenceJson]; 2],
-) -> Vec<(&'static str, String)> {
+/// Lines of `now` whose fact is not in `then` (facts compared by source,
+/// sentence, quote and as-of: their lines may move), labelled by side.
+fn difference(now: [&[OldEvidence]; 2], then: [&[OldEvidence]; 2]) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for (i, label) in ["for", "against"].into_iter().enumerate() {
         for e in now[i] {
-            if !then[i].iter().any(|o| fact_key(o) == fact_key(e)) {
-                out.push((label, evidence_json_line(e)));
+            if !then[i].contains(e) {
+                out.push((label, e.line()));
             }
         }
     }
@@ -136,6 +177,8 @@ pub fn compare(old: &Baseline, new: &Report) -> Comparison {
         matched[i] = true;
         let o = &old.assertions[i];
         if o.verdict != a.verdict {
+            let support: Vec<OldEvidence> = a.support.iter().map(OldEvidence::from).collect();
+            let refute: Vec<OldEvidence> = a.refute.iter().map(OldEvidence::from).collect();
             out.changes.push(Change {
                 file: a.file.clone(),
                 line: a.line,
@@ -143,8 +186,8 @@ pub fn compare(old: &Baseline, new: &Report) -> Comparison {
                 as_of: a.as_of.clone(),
                 before: o.verdict.clone(),
                 after: a.verdict.to_string(),
-                gained: difference([&a.support, &a.refute], [&o.support, &o.refute]),
-                lost: difference([&o.support, &o.refute], [&a.support, &a.refute]),
+                gained: difference([&support, &refute], [&o.support, &o.refute]),
+                lost: difference([&o.support, &o.refute], [&support, &refute]),
             });
         }
     }
