@@ -553,3 +553,149 @@ fn eval_explain_and_conflicts_speak_json() {
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["errors"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn baseline_lists_what_changed_and_why() {
+    let ws = three_assertions();
+    let old = ws.path().join("old.json");
+    let out = Test::new(ws.path())
+        .args(&["check", "--format", "json"])
+        .expect_code(1);
+    std::fs::write(&old, &out.stdout).unwrap();
+    // Nothing changed yet.
+    let out = Test::new(ws.path())
+        .args(&["check", "--baseline", "old.json", "--fail-on-change", "-q"])
+        .expect_code(1);
+    assert!(
+        out.stdout
+            .ends_with("changed since the baseline\n  nothing changed\n"),
+        "{}",
+        out.stdout
+    );
+    // New facts: Iran now sent troops (unknown → supported), a denial makes
+    // North Korea's contested; lines move, one assertion goes, one comes.
+    std::fs::write(
+        ws.path().join("fixtures/more.yaml"),
+        "sources:\n  - id: wire\nfacts:\n  - says: Iran sent troops to Russia\n    source: wire\n    quote: Iranian units arrived\n  - says: not North Korea sent troops to Russia\n    source: wire\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ws.path().join("rules/troops.claims"),
+        format!("{RULES}\nassert: Iran sent troops to Russia\nassert: North Korea sent troops to Russia\nexpect unknown: Russia sent troops to Iran\n"),
+    )
+    .unwrap();
+    let out = Test::new(ws.path())
+        .args(&["check", "--baseline", "old.json"])
+        .expect_code(1);
+    let section = &out.stdout[out.stdout.find("changed since the baseline").unwrap()..];
+    insta::assert_snapshot!("baseline_human", section);
+    assert!(
+        section.contains("rules/troops.claims:7  Iran sent troops to Russia  unknown → supported\n      + for      wire: \"Iranian units arrived\""),
+        "{section}"
+    );
+    let json = Test::new(ws.path())
+        .args(&["check", "--baseline", "old.json", "--format", "json"])
+        .expect_code(1);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{}", json.stdout);
+    assert_eq!(
+        changes[0],
+        serde_json::json!({"file": "rules/troops.claims", "line": 7, "claim": "Iran sent troops to Russia", "as_of": null, "before": "unknown", "after": "supported"})
+    );
+    assert_eq!(changes[1]["before"], "supported");
+    assert_eq!(changes[1]["after"], "contested");
+    assert_eq!(v["added"][0]["claim"], "Russia sent troops to Iran");
+    assert_eq!(
+        v["removed"][0]["claim"],
+        "DPRK sent more than 10000 troops to Russia"
+    );
+    // Without --baseline the fields are absent.
+    let plain = Test::new(ws.path())
+        .args(&["check", "--format", "json"])
+        .expect_code(1);
+    assert!(!plain.stdout.contains("\"changes\""));
+    // A file that is not a report is a usage error.
+    std::fs::write(ws.path().join("bad.json"), "{\"nope\": 1}").unwrap();
+    let out = Test::new(ws.path())
+        .args(&["check", "--baseline", "bad.json"])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("the baseline `bad.json` is not a claimcheck JSON report"),
+        "{}",
+        out.stderr
+    );
+    Test::new(ws.path())
+        .args(&["check", "--fail-on-change"])
+        .expect_code(2);
+}
+
+#[test]
+fn html_of_the_example_is_self_contained_and_pinned() {
+    let out = Test::new(root())
+        .args(&["check", "--format", "html"])
+        .expect_code(0);
+    let page = &out.stdout;
+    assert!(page.len() < 2 * 1024 * 1024, "{} bytes", page.len());
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for needle in [
+        "<script src",
+        "<link",
+        "@import",
+        "url(",
+        "http://",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
+        let outside_data = page.replace("http://www.w3.org/2000/svg", "");
+        let body = &outside_data[..outside_data.find("id=\"claimcheck-data\"").unwrap()];
+        assert!(!body.contains(needle), "the page loads {needle}");
+    }
+    // The embedded data is the JSON report.
+    let start = page.find("id=\"claimcheck-data\">").unwrap() + "id=\"claimcheck-data\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+    let json = Test::new(root())
+        .args(&["check", "--format", "json"])
+        .expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(data["report"], report);
+    insta::assert_snapshot!("axis_html", page);
+    let broken = broken();
+    let out = Test::new(broken.path())
+        .args(&["check", "--format", "html"])
+        .expect_code(2);
+    insta::assert_snapshot!("broken_html", out.stdout);
+}
+
+#[test]
+fn agreement_counts_pairs_of_sources_on_the_same_and_opposite_sides() {
+    let facts = "sources:\n  - id: a\n  - id: b\n  - id: c\n  - id: doc\n  - id: sp\n    name: Speaker\n    via: doc\nfacts:\n  - says: Iran sent troops to Russia\n    source: a\n  - says: Iran sent troops to Russia\n    source: b\n  - says: not Iran sent troops to Russia\n    source: c\n  - says: North Korea sent troops to Russia\n    source: a\n  - says: not North Korea sent troops to Russia\n    source: sp\n  - says: North Korea sent troops to Russia\n    source: doc\n";
+    let ws = workspace(&[
+        ("r.claims", &format!("{RULES}check: Iran sent troops to Russia\ncheck: North Korea sent troops to Russia\n")),
+        ("f.yaml", facts),
+    ]);
+    let out = Test::new(ws.path())
+        .args(&["check", ".", "--format", "html"])
+        .expect_code(0);
+    let start =
+        out.stdout.find("id=\"claimcheck-data\">").unwrap() + "id=\"claimcheck-data\">".len();
+    let end = start + out.stdout[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&out.stdout[start..end]).unwrap();
+    let ag = &data["agreement"];
+    assert_eq!(
+        ag["sources"],
+        serde_json::json!(["a", "b", "c", "doc", "sp"])
+    );
+    let (a, b, c, doc, sp) = (0, 1, 2, 3, 4);
+    assert_eq!(ag["agree"][a][b], serde_json::json!([0]));
+    assert_eq!(ag["conflict"][a][c], serde_json::json!([0]));
+    assert_eq!(ag["conflict"][b][c], serde_json::json!([0]));
+    // A quoted speaker is a source of its own, beside its document.
+    assert_eq!(ag["agree"][a][doc], serde_json::json!([1]));
+    assert_eq!(ag["conflict"][a][sp], serde_json::json!([1]));
+    assert_eq!(ag["conflict"][doc][sp], serde_json::json!([1]));
+    assert_eq!(ag["agree"][c][doc], serde_json::json!([]));
+    assert_eq!(ag["agree"][b][a], ag["agree"][a][b], "symmetric");
+}
