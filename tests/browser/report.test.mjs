@@ -137,3 +137,26 @@ test("the chart shows verdicts per file", async () => {
   assert.equal(bars.reduce((s, b) => s + b.count, 0), report.assertions.length);
   assert.deepEqual(problems, []);
 });
+
+test("verdicts changed since a baseline are marked", async () => {
+  // A baseline in which the first assertion had another verdict.
+  const old = JSON.parse(JSON.stringify(report));
+  const first = old.assertions[0];
+  const before = first.verdict === "unknown" ? "supported" : "unknown";
+  first.verdict = before;
+  writeFileSync(join(dir, "old.json"), JSON.stringify(old));
+  const html = join(dir, "changed.html");
+  claimcheck("check", "--format", "html", "--output", html, "--baseline", join(dir, "old.json"));
+  const changedPage = await browser.newPage();
+  const errors = [];
+  changedPage.on("pageerror", (e) => errors.push(e.message));
+  changedPage.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await changedPage.goto(pathToFileURL(html).href, { waitUntil: "load" });
+  const marked = await changedPage.$$eval("article.assertion[data-changed]", (els) =>
+    els.map((e) => ({ line: Number(e.dataset.line), changed: e.dataset.changed })));
+  assert.deepEqual(marked, [{ line: first.line, changed: `${before}->${report.assertions[0].verdict}` }]);
+  const section = await changedPage.$eval("#changes-section", (e) => !e.hidden);
+  assert.ok(section);
+  await changedPage.close();
+  assert.deepEqual(errors, []);
+});
