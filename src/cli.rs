@@ -459,7 +459,7 @@ fn eval_command(
     let as_of_text = as_of.as_ref().map(|v| v.text.clone());
     let outcome = Evaluator::new(&ws.model, as_of.map(|v| v.interval)).eval(&c);
     for w in crate::value::claim_warnings(&c, file) {
-        let _ = writeln!(std::io::stderr(), "{}", files.render(&w));
+        let _ = writeln!(std::io::stderr(), "{}", escape_lines(&files.render(&w)));
     }
     for hint in crate::value::unit_hints(&ws.model, &c) {
         let _ = writeln!(std::io::stderr(), "hint: {hint}");
@@ -587,7 +587,7 @@ fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
         }
         changed += 1;
         if check {
-            let _ = writeln!(out, "{}", f.display);
+            let _ = writeln!(out, "{}", report::escape_controls(&f.display));
         } else if let Err(e) = std::fs::write(&f.path, formatted) {
             let _ = writeln!(std::io::stderr(), "error: cannot write {}: {e}", f.display);
             return EXIT_LOAD;
@@ -663,7 +663,7 @@ fn load_as(
 fn print_warnings(ws: &crate::Workspace) {
     let mut err = std::io::stderr().lock();
     for w in crate::value::warnings(&ws.model).iter().chain(&ws.warnings) {
-        let _ = writeln!(err, "{}", ws.files.render(w));
+        let _ = writeln!(err, "{}", escape_lines(&ws.files.render(w)));
     }
 }
 
@@ -674,9 +674,19 @@ fn stdout_style() -> Style {
     }
 }
 
+/// Rendered diagnostics with control characters from user text (a rule
+/// line, a name, a quote) escaped, line by line, so they cannot drive the
+/// terminal.
+fn escape_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|l| report::escape_controls(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn load_failed(f: &crate::LoadFailure) -> i32 {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{}", f.render());
+    let _ = writeln!(err, "{}", escape_lines(&f.render()));
     let n = f.errors.len();
     let _ = writeln!(
         err,

@@ -699,3 +699,19 @@ fn agreement_counts_pairs_of_sources_on_the_same_and_opposite_sides() {
     assert_eq!(ag["agree"][c][doc], serde_json::json!([]));
     assert_eq!(ag["agree"][b][a], ag["agree"][a][b], "symmetric");
 }
+
+#[test]
+fn control_characters_in_load_errors_are_escaped() {
+    let ws = workspace(&[("rules/x.claims", "assert: Iran \x1b[31msent troops\n")]);
+    let out = Test::new(ws.path()).arg("check").expect_code(2);
+    assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
+    assert!(
+        out.stderr.contains("Iran \\u{1b}[31msent troops"),
+        "{}",
+        out.stderr
+    );
+    let out = Test::new(ws.path())
+        .args(&["check", "--format", "github"])
+        .expect_code(2);
+    assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);
+}
