@@ -11,6 +11,7 @@ use crate::analyze::Options;
 use crate::eval::{check, Evaluator};
 use crate::load::{FileKind, Files};
 use crate::report::{self, human::Style, Run};
+use crate::Timings;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -21,6 +22,9 @@ use crate::report::{self, human::Style, Run};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print how long each stage took to stderr (`timing read 0.123s`, …).
+    #[arg(long, global = true)]
+    pub timings: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -119,6 +123,7 @@ pub fn run(args: Vec<String>) -> i32 {
         }
     };
     let mut stdout = std::io::stdout().lock();
+    let mut timings = Timings::default();
     let code = match cli.command {
         Command::Check {
             paths,
@@ -131,17 +136,30 @@ pub fn run(args: Vec<String>) -> i32 {
             format,
             fail_on_conflict,
             allow_outside_paths,
+            &mut timings,
         ),
         Command::Eval {
             claim,
             paths,
             allow_outside_paths,
-        } => eval_command(&mut stdout, &claim, &paths, allow_outside_paths),
+        } => eval_command(
+            &mut stdout,
+            &claim,
+            &paths,
+            allow_outside_paths,
+            &mut timings,
+        ),
         Command::Explain {
             location,
             paths,
             allow_outside_paths,
-        } => explain_command(&mut stdout, &location, &paths, allow_outside_paths),
+        } => explain_command(
+            &mut stdout,
+            &location,
+            &paths,
+            allow_outside_paths,
+            &mut timings,
+        ),
         Command::Fmt { check, paths } => fmt_command(&mut stdout, check, &paths),
         Command::Completions { shell } => {
             let shell = match shell {
@@ -164,9 +182,13 @@ pub fn run(args: Vec<String>) -> i32 {
             format,
             fail_on_conflict,
             allow_outside_paths,
+            &mut timings,
         ),
     };
     let _ = stdout.flush();
+    if cli.timings {
+        let _ = write!(std::io::stderr(), "{}", timings.render());
+    }
     code
 }
 
@@ -176,24 +198,30 @@ fn check_command(
     format: Format,
     fail_on_conflict: bool,
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let results = check(&ws.model);
+    // A large workspace is never torn down: the process ends right after.
+    let ws = &*Box::leak(Box::new(ws));
+    let results = timings.time("evaluate", || check(&ws.model));
     let run = Run {
         files: &ws.files,
         model: &ws.model,
         results: &results,
     };
-    let text = match format {
+    let text = timings.time("report", || match format {
         Format::Human => report::human::render(&run, stdout_style()),
         Format::Json => report::json::render(&run),
         Format::Junit => report::ci::junit(&run),
         Format::Github => report::ci::github(&run),
-    };
+    });
     let _ = out.write_all(text.as_bytes());
+    std::mem::forget(text);
+    let failed = run.failed();
+    std::mem::forget(results);
     let conflicted = fail_on_conflict && !crate::conflicts::find(&ws.model).conflicts.is_empty();
     if conflicted {
         let _ = writeln!(
@@ -201,7 +229,7 @@ fn check_command(
             "claimcheck: facts conflict (see `claimcheck conflicts`)"
         );
     }
-    if run.failed() > 0 || conflicted {
+    if failed > 0 || conflicted {
         EXIT_FAILED
     } else {
         EXIT_OK
@@ -213,8 +241,9 @@ fn eval_command(
     claim: &str,
     paths: &[PathBuf],
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -246,6 +275,7 @@ fn explain_command(
     location: &str,
     paths: &[PathBuf],
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
     let Some((file, line)) = location
         .rsplit_once(':')
@@ -257,7 +287,7 @@ fn explain_command(
         );
         return EXIT_LOAD;
     };
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -342,8 +372,9 @@ fn conflicts_command(
     format: ConflictFormat,
     fail_on_conflict: bool,
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -370,12 +401,17 @@ fn conflicts_command(
 }
 
 /// Loads the workspace, or prints why not and gives the exit code.
-fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace, i32> {
-    crate::load_workspace(
+fn load(
+    paths: &[PathBuf],
+    allow_outside_paths: bool,
+    timings: &mut Timings,
+) -> Result<crate::Workspace, i32> {
+    crate::load_workspace_timed(
         paths,
         &Options {
             allow_outside_paths,
         },
+        timings,
     )
     .map_err(|f| load_failed(&f))
 }

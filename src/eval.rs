@@ -173,7 +173,7 @@ impl<'m> Evaluator<'m> {
         (
             Key {
                 relation: rel,
-                args: key_args,
+                args: key_args.into(),
             },
             values,
         )
@@ -183,7 +183,8 @@ impl<'m> Evaluator<'m> {
     pub fn atom_evidence(&self, key: &Key, claim: &[Interval]) -> Vec<AtomEvidence> {
         let rel = &self.model.relations[key.relation as usize];
         let mut out = Vec::new();
-        for row in self.model.index.get(key).map(Vec::as_slice).unwrap_or(&[]) {
+        for row in self.model.rows(key) {
+            let row = &row;
             let fact = &self.model.facts[row.fact as usize];
             let bearing = if !self.counts(fact) {
                 Bearing::FilteredOut
@@ -218,7 +219,7 @@ impl<'m> Evaluator<'m> {
                     Bearing::Silent
                 }
             };
-            let tuple = matches!(fact.body, FactBody::Only { .. }).then_some(row.tuple);
+            let tuple = matches!(fact.body, FactBody::Only(_)).then_some(row.tuple);
             out.push(AtomEvidence {
                 fact: row.fact,
                 tuple,
@@ -233,14 +234,10 @@ impl<'m> Evaluator<'m> {
             .unwrap_or(&[])
         {
             let fact = &self.model.facts[fid as usize];
-            let FactBody::Only {
-                members,
-                listed_keys,
-                ..
-            } = &fact.body
-            else {
+            let FactBody::Only(only) = &fact.body else {
                 continue;
             };
+            let (members, listed_keys) = (&only.members, &only.listed_keys);
             let inside = key.args.iter().all(|a| match a {
                 KeyArg::Entity(e) => members.contains(e),
                 KeyArg::Text(_) => true,
@@ -369,11 +366,14 @@ pub struct Checked {
     pub passed: Option<bool>,
 }
 
-/// Evaluates every assertion of the model, in file and line order.
+/// Evaluates every assertion of the model, in file and line order, on every
+/// core (rayon; `RAYON_NUM_THREADS=1` for one): each assertion is evaluated
+/// alone, so the results are the same however many threads run.
 pub fn check(model: &Model) -> Vec<Checked> {
+    use rayon::prelude::*;
     let mut out: Vec<Checked> = model
         .assertions
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, a)| {
             let outcome =

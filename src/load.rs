@@ -222,13 +222,20 @@ pub fn load(paths: &[PathBuf]) -> (Files, Vec<Diagnostic>) {
                     files.files[id.0 as usize].text =
                         t.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(t)
                 }
-                Err(e) => errors.push(Diagnostic::new(
-                    id,
-                    Span::default(),
-                    ErrorKind::Io {
-                        message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-                    },
-                )),
+                Err(e) => {
+                    // Keep the text (invalid bytes replaced) so the error can
+                    // point at the line and column where it stops being UTF-8.
+                    let at = e.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    files.files[id.0 as usize].text = text;
+                    errors.push(Diagnostic::new(
+                        id,
+                        Span::new(at, at + 1),
+                        ErrorKind::Io {
+                            message: format!("not UTF-8 text (byte {at})"),
+                        },
+                    ))
+                }
             },
             Err(e) => errors.push(Diagnostic::new(
                 id,

@@ -8,15 +8,19 @@ pub mod claims;
 mod facts;
 
 use std::collections::{BTreeSet, HashMap};
+use std::time::Instant;
+
+use rustc_hash::FxHashMap;
 
 use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
-use crate::facts::{parse_jsonl, parse_yaml, RawFact, RawFactFile};
+use crate::facts::{parse_yaml, RawFactFile};
 use crate::load::{FileKind, Files};
 use crate::model::*;
 use crate::syntax::ast::{self, StatementKind};
 use crate::syntax::lexer::{fold_spaces, lex, name_words, Token, TokenKind};
 use crate::syntax::parser::parse_rule_file;
 use crate::value::{self, ValueKind};
+use crate::Timings;
 use claims::{Context, DefHead, Lexicon, Reader};
 
 /// Longest chain of definitions using definitions.
@@ -31,11 +35,20 @@ pub struct Options {
 
 /// Builds the model of a loaded workspace, or returns every error found.
 pub fn analyze(files: &Files, options: &Options) -> Result<Model, Vec<Diagnostic>> {
+    analyze_timed(files, options, &mut Timings::default())
+}
+
+/// `analyze`, adding the time of its stages (parse, resolve, index) to `timings`.
+pub fn analyze_timed(
+    files: &Files,
+    options: &Options,
+    timings: &mut Timings,
+) -> Result<Model, Vec<Diagnostic>> {
     let mut a = Analyzer {
         allow_outside_paths: options.allow_outside_paths,
         ..Analyzer::default()
     };
-    a.run(files);
+    a.run(files, timings);
     if a.errors.is_empty() {
         Ok(a.model)
     } else {
@@ -51,6 +64,13 @@ struct Analyzer {
     errors: Vec<Diagnostic>,
     /// Name or alias (lower-cased words, one space) → entity.
     name_index: HashMap<String, EntityId>,
+    /// Name or alias exactly as declared → entity: looked up before the
+    /// text is split into words and case-folded.
+    exact_names: FxHashMap<String, EntityId>,
+    /// Relation name exactly as declared → relation.
+    relation_exact: FxHashMap<String, RelId>,
+    /// Per source: whether its document has a text quotes are checked against.
+    has_text: Vec<bool>,
     /// First word → (words, entity), longest first: for matching claims.
     names: HashMap<String, Vec<(Vec<String>, EntityId)>>,
     group_index: HashMap<String, GroupId>,
@@ -82,11 +102,12 @@ impl Analyzer {
         self.errors.push(Diagnostic::new(file, span, kind));
     }
 
-    fn run(&mut self, files: &Files) {
-        // Parse every file.
+    fn run(&mut self, files: &Files, timings: &mut Timings) {
+        // Parse every file (JSONL files are read line by line as they resolve).
+        let start = Instant::now();
         let mut rules = Vec::new();
         let mut yamls: Vec<(FileId, RawFactFile)> = Vec::new();
-        let mut jsonls: Vec<(FileId, Vec<RawFact>)> = Vec::new();
+        let mut jsonls: Vec<FileId> = Vec::new();
         for (i, f) in files.files.iter().enumerate() {
             let id = FileId(i as u32);
             match f.kind {
@@ -135,17 +156,13 @@ impl Analyzer {
                     }
                     yamls.push((id, raw));
                 }
-                FileKind::Jsonl => {
-                    let (raw, errs) = parse_jsonl(&f.text);
-                    for (span, kind) in errs {
-                        self.error(id, span, kind);
-                    }
-                    jsonls.push((id, raw));
-                }
+                FileKind::Jsonl => jsonls.push(id),
                 FileKind::Text => {}
             }
         }
+        timings.add("parse", start.elapsed());
 
+        let start = Instant::now();
         self.entities(&rules, &yamls);
         self.groups(&rules, &yamls);
         self.relations(&rules);
@@ -153,6 +170,12 @@ impl Analyzer {
         self.sources(files, &yamls);
         self.facts(files, &yamls, &jsonls);
         self.assertions(&rules);
+        timings.add("resolve", start.elapsed());
+        if self.errors.is_empty() {
+            timings.time("index", || {
+                self.model.index = Index::build(&self.model.facts);
+            });
+        }
     }
 
     // -- Entities -----------------------------------------------------------
@@ -274,6 +297,14 @@ impl Analyzer {
                 }
             }
         }
+        for (id, e) in self.model.entities.iter().enumerate() {
+            for n in std::iter::once(&e.name).chain(&e.aliases) {
+                let by_words = name_words(n).and_then(|w| self.name_index.get(&key_of(&w)));
+                if by_words == Some(&(id as EntityId)) {
+                    self.exact_names.insert(n.clone(), id as EntityId);
+                }
+            }
+        }
         for (key, &id) in &self.name_index {
             let words: Vec<String> = key.split(' ').map(str::to_string).collect();
             self.names
@@ -287,6 +318,12 @@ impl Analyzer {
     }
 
     fn entity_error(&mut self, file: FileId, span: Span, text: &str) {
+        let mut errs = Vec::new();
+        self.entity_error_into(&mut errs, file, span, text);
+        self.errors.extend(errs);
+    }
+
+    fn entity_error_into(&self, errs: &mut Vec<Diagnostic>, file: FileId, span: Span, text: &str) {
         if self.broken_entities {
             return;
         }
@@ -302,7 +339,7 @@ impl Analyzer {
             })
             .collect();
         let suggestions = nearest(text, known);
-        self.errors.push(Diagnostic::new(
+        errs.push(Diagnostic::new(
             file,
             span,
             ErrorKind::UnknownEntity {
@@ -315,11 +352,20 @@ impl Analyzer {
 
     /// Resolves an entity written as a whole string (YAML args, group members).
     fn resolve_entity(&mut self, file: FileId, span: Span, text: &str) -> Option<EntityId> {
-        let id = name_words(text).and_then(|w| self.name_index.get(&key_of(&w)).copied());
+        let id = self.entity_of(text);
         if id.is_none() {
             self.entity_error(file, span, text);
         }
         id
+    }
+
+    /// The entity a whole string names: exact text first, then its words
+    /// case-folded.
+    fn entity_of(&self, text: &str) -> Option<EntityId> {
+        if let Some(&id) = self.exact_names.get(text) {
+            return Some(id);
+        }
+        name_words(text).and_then(|w| self.name_index.get(&key_of(&w)).copied())
     }
 
     // -- Groups ---------------------------------------------------------------
@@ -602,6 +648,9 @@ impl Analyzer {
                 }
                 let id = self.model.relations.len() as RelId;
                 signatures.insert(id, sig);
+                if key == decl.name.text.to_lowercase() {
+                    self.relation_exact.insert(decl.name.text.clone(), id);
+                }
                 self.relation_index.insert(key, id);
                 self.model.relations.push(Relation {
                     name: decl.name.text.clone(),

@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod errors;
 mod logic;
+mod scale;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
