@@ -771,36 +771,59 @@ impl Analyzer {
     }
 
     pub(super) fn assertions(&mut self, rules: &[Rules]) {
-        for r in rules {
-            let starts = crate::diag::line_starts(r.text);
-            for s in &r.ast.statements {
-                let StatementKind::Assertion(a) = &s.kind else {
-                    continue;
-                };
+        // Each claim is read on its own, so they are read in parallel; errors
+        // and assertions are then taken in file and statement order.
+        let statements: Vec<(
+            &Rules,
+            &crate::syntax::ast::Statement,
+            &crate::syntax::ast::AssertionStmt,
+        )> = rules
+            .iter()
+            .flat_map(|r| {
+                r.ast.statements.iter().filter_map(move |s| match &s.kind {
+                    StatementKind::Assertion(a) => Some((r, s, a)),
+                    _ => None,
+                })
+            })
+            .collect();
+        let starts: Vec<Vec<usize>> = rules
+            .iter()
+            .map(|r| crate::diag::line_starts(r.text))
+            .collect();
+        let lexicon = self.lexicon();
+        let quiet_relations = self.broken_relations;
+        let quiet_entities = self.broken_entities;
+        let read: Vec<(Option<Assertion>, Vec<Diagnostic>)> = statements
+            .par_iter()
+            .map(|&(r, s, a)| {
+                let mut errs = Vec::new();
                 let (claim_toks, as_of) = split_as_of(&a.claim);
-                let as_of =
-                    match as_of {
-                        Some((toks, span)) => {
-                            let words_ok = toks
-                                .iter()
-                                .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
-                            match value::date_phrase(toks).filter(|_| words_ok) {
-                                Some(interval) => Some(crate::model::Value {
-                                    interval,
-                                    text: crate::syntax::parser::tokens_text(r.text, toks),
-                                }),
-                                None => {
-                                    self.error(r.file, span, ErrorKind::BadValue {
-                                    text: crate::syntax::parser::tokens_text(r.text, toks),
-                                    wants: "a date phrase after `as of` (as in `as of June 2025`)",
-                                });
-                                    continue;
-                                }
+                let as_of = match as_of {
+                    Some((toks, span)) => {
+                        let words_ok = toks
+                            .iter()
+                            .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
+                        match value::date_phrase(toks).filter(|_| words_ok) {
+                            Some(interval) => Some(crate::model::Value {
+                                interval,
+                                text: crate::syntax::parser::tokens_text(r.text, toks),
+                            }),
+                            None => {
+                                errs.push(Diagnostic::new(
+                                    r.file,
+                                    span,
+                                    ErrorKind::BadValue {
+                                        text: crate::syntax::parser::tokens_text(r.text, toks),
+                                        wants:
+                                            "a date phrase after `as of` (as in `as of June 2025`)",
+                                    },
+                                ));
+                                return (None, errs);
                             }
                         }
-                        None => None,
-                    };
-                let lexicon = self.lexicon();
+                    }
+                    None => None,
+                };
                 let mut reader = Reader::new(
                     &lexicon,
                     r.file,
@@ -809,32 +832,41 @@ impl Analyzer {
                     Context::Assertion,
                     &[],
                 );
-                reader.quiet_unknown_relation = self.broken_relations;
+                reader.quiet_unknown_relation = quiet_relations;
                 let claim = reader.read_all();
-                let errors = std::mem::take(&mut reader.errors);
-                let quiet_entities = self.broken_entities;
-                self.errors.extend(errors.into_iter().filter(|d| {
+                errs.extend(std::mem::take(&mut reader.errors).into_iter().filter(|d| {
                     !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
                 }));
-                let Ok(claim) = claim else { continue };
-                if let Some(kind) =
-                    super::too_many_bindings(&self.model, &claim, &mut self.binding_memo)
-                {
-                    self.error(r.file, a.claim_span, kind);
-                    continue;
-                }
-                let line = crate::diag::line_of(&starts, s.span.start as usize);
-                let col = 1; // statements start at column 1
-                self.model.assertions.push(Assertion {
+                let Ok(claim) = claim else {
+                    return (None, errs);
+                };
+                let file_index = rules
+                    .iter()
+                    .position(|x| x.file == r.file)
+                    .expect("the statement's file");
+                let line = crate::diag::line_of(&starts[file_index], s.span.start as usize);
+                let assertion = Assertion {
                     file: r.file,
                     line: line as u32,
-                    col: col as u32,
+                    col: 1, // statements start at column 1
                     expectation: a.expectation.clone(),
                     claim,
                     text: crate::syntax::parser::tokens_text(r.text, &a.claim),
                     as_of,
-                });
+                };
+                (Some(assertion), errs)
+            })
+            .collect();
+        for ((_, _, a), (assertion, errs)) in statements.iter().zip(read) {
+            self.errors.extend(errs);
+            let Some(assertion) = assertion else { continue };
+            if let Some(kind) =
+                super::too_many_bindings(&self.model, &assertion.claim, &mut self.binding_memo)
+            {
+                self.error(assertion.file, a.claim_span, kind);
+                continue;
             }
+            self.model.assertions.push(assertion);
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::syntax::lexer::{fold_spaces, lex, name_words, Token, TokenKind};
 use crate::syntax::parser::parse_rule_file;
 use crate::value::{self, ValueKind};
 use crate::Timings;
-use claims::{Context, DefHead, Lexicon, Reader};
+use claims::{Context, DefHead, Lexicon, Reader, TemplateIndex};
 
 /// Longest chain of definitions using definitions.
 pub const MAX_DEFINITION_DEPTH: usize = 32;
@@ -71,6 +71,8 @@ struct Analyzer {
     relation_exact: FxHashMap<String, RelId>,
     /// Per source: whether its document has a text quotes are checked against.
     has_text: Vec<bool>,
+    /// Templates by first literal word (built once every template is known).
+    template_index: TemplateIndex,
     /// First word → (words, entity), longest first: for matching claims.
     names: HashMap<String, Vec<(Vec<String>, EntityId)>>,
     group_index: HashMap<String, GroupId>,
@@ -669,6 +671,7 @@ impl Analyzer {
 
     fn lexicon(&self) -> Lexicon<'_> {
         Lexicon {
+            index: &self.template_index,
             entities: &self.model.entities,
             groups: &self.model.groups,
             relations: &self.model.relations,
@@ -752,6 +755,7 @@ impl Analyzer {
             }
         }
         // Read the bodies now that every template is known.
+        self.template_index = TemplateIndex::build(&self.model.relations, &self.def_heads);
         let mut read: Vec<Option<Claim>> = Vec::new();
         let mut uses: Vec<Vec<u32>> = Vec::new();
         let mut inferred: Vec<Vec<Option<SlotType>>> = Vec::new();
@@ -1060,7 +1064,9 @@ pub fn read_claim(
             template: d.template.clone(),
         })
         .collect();
+    let index = TemplateIndex::build(&model.relations, &heads);
     let lexicon = Lexicon {
+        index: &index,
         entities: &model.entities,
         groups: &model.groups,
         relations: &model.relations,
