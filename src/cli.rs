@@ -25,6 +25,12 @@ pub struct Cli {
     /// Print how long each stage took to stderr (`timing read 0.123s`, …).
     #[arg(long, global = true)]
     pub timings: bool,
+    /// Largest `.claims` or `.yaml` file read, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::load::MAX_TEXT_FILE)]
+    pub max_text_file: u64,
+    /// Largest `.jsonl` file read, in bytes (at most 4294967295).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::load::MAX_JSONL_FILE)]
+    pub max_jsonl_file: u64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -104,6 +110,12 @@ pub enum Command {
     },
 }
 
+thread_local! {
+    /// The file size limits of this run (set from the flags by `run`).
+    static LIMITS: std::cell::Cell<crate::load::Limits> =
+        std::cell::Cell::new(crate::load::Limits::default());
+}
+
 /// Exit codes (SPEC §5).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
@@ -124,6 +136,12 @@ pub fn run(args: Vec<String>) -> i32 {
     };
     let mut stdout = std::io::stdout().lock();
     let mut timings = Timings::default();
+    LIMITS.with(|l| {
+        l.set(crate::load::Limits {
+            text: cli.max_text_file,
+            jsonl: cli.max_jsonl_file,
+        })
+    });
     let code = match cli.command {
         Command::Check {
             paths,
@@ -339,7 +357,7 @@ fn explain_command(
 }
 
 fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
-    let (files, errors) = crate::load::load(paths);
+    let (files, errors) = crate::load::load_with(paths, &LIMITS.with(std::cell::Cell::get));
     if !errors.is_empty() {
         return load_failed(&crate::LoadFailure { files, errors });
     }
@@ -411,6 +429,7 @@ fn load(
         &Options {
             allow_outside_paths,
         },
+        &LIMITS.with(std::cell::Cell::get),
         timings,
     )
     .map_err(|f| load_failed(&f))

@@ -93,16 +93,23 @@ pub fn load_workspace(
     paths: &[PathBuf],
     options: &analyze::Options,
 ) -> Result<Workspace, LoadFailure> {
-    load_workspace_timed(paths, options, &mut Timings::default())
+    load_workspace_timed(
+        paths,
+        options,
+        &load::Limits::default(),
+        &mut Timings::default(),
+    )
 }
 
-/// `load_workspace`, adding the time of each stage to `timings`.
+/// `load_workspace` with file size limits, adding the time of each stage to
+/// `timings`.
 pub fn load_workspace_timed(
     paths: &[PathBuf],
     options: &analyze::Options,
+    limits: &load::Limits,
     timings: &mut Timings,
 ) -> Result<Workspace, LoadFailure> {
-    let (files, mut errors) = timings.time("read", || load::load(paths));
+    let (files, mut errors) = timings.time("read", || load::load_with(paths, limits));
     match analyze::analyze_timed(&files, options, timings) {
         Ok(model) if errors.is_empty() => Ok(Workspace { files, model }),
         Ok(_) => Err(LoadFailure { files, errors }),

@@ -155,3 +155,56 @@ fn timings_name_every_stage_on_stderr() {
     assert_eq!(plain.stdout, out.stdout);
     assert!(plain.stderr.is_empty());
 }
+
+#[test]
+fn folders_skip_hidden_and_editor_files_links_twice_and_loops() {
+    let rules = "relation ties: {a:org} works with {b:org}\nentity Org0 Co (org)\nentity Org1 Co (org)\nassert: Org0 Co works with Org1 Co\n";
+    let ws = workspace(&[
+        ("w/rules.claims", rules),
+        (
+            "w/facts.yaml",
+            "sources:\n  - id: s0\nfacts:\n  - says: Org0 Co works with Org1 Co\n    source: s0\n",
+        ),
+        // Editor and hidden files: broken on purpose, never read.
+        ("w/.#rules.claims", "this is not a rule file\n"),
+        ("w/.rules.claims.swp", "nor this\n"),
+        ("w/rules.claims~", "nor this\n"),
+        ("w/.hidden/more.claims", "nor this\n"),
+    ]);
+    #[cfg(unix)]
+    {
+        let w = ws.path().join("w");
+        // A second path to the same file, and a link back up the tree.
+        std::os::unix::fs::symlink(w.join("rules.claims"), w.join("again.claims")).unwrap();
+        std::os::unix::fs::symlink(&w, w.join("loop")).unwrap();
+    }
+    let out = Test::new(ws.path()).args(&["check", "w"]).expect_code(0);
+    assert!(
+        out.stdout.ends_with("1 passed, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
+
+#[test]
+fn a_file_over_its_size_limit_is_an_error_and_the_flag_moves_it() {
+    let ws = bulk(20);
+    let out = Test::new(ws.path())
+        .args(&["check", ".", "--max-jsonl-file", "100"])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("file is larger than the limit of 100 bytes"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("bulk.jsonl"), "{}", out.stderr);
+    let out = Test::new(ws.path())
+        .args(&["check", ".", "--max-text-file", "10"])
+        .expect_code(2);
+    assert!(out.stderr.contains("rules.claims"), "{}", out.stderr);
+    Test::new(ws.path())
+        .args(&["check", ".", "--max-jsonl-file", "100000000"])
+        .expect_code(0);
+}
