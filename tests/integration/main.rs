@@ -4,6 +4,7 @@
 mod cases;
 mod cli;
 mod errors;
+mod hostile;
 mod logic;
 
 use std::path::{Path, PathBuf};
