@@ -78,7 +78,19 @@ impl Files {
     /// Renders a diagnostic against the file it points into.
     pub fn render(&self, d: &Diagnostic) -> String {
         let f = self.get(d.loc.file);
-        crate::diag::render(d, &f.display, &f.text)
+        // A span is trusted only as far as the text goes: clamp it onto
+        // character boundaries so no stage's arithmetic can make rendering panic.
+        let floor = |at: u32| {
+            let mut at = (at as usize).min(f.text.len());
+            while !f.text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let (start, end) = (floor(d.loc.span.start), floor(d.loc.span.end));
+        let mut d = d.clone();
+        d.loc.span = Span::new(start, end.max(start));
+        crate::diag::render(&d, &f.display, &f.text)
     }
 }
 
