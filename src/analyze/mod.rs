@@ -63,6 +63,8 @@ struct Analyzer {
     broken_entities: bool,
     broken_groups: bool,
     allow_outside_paths: bool,
+    /// The workspace's folders (source texts must resolve inside them).
+    roots: Vec<std::path::PathBuf>,
     /// Bindings each definition's body ranges over (see `bindings`).
     binding_memo: HashMap<DefId, u128>,
 }
@@ -83,6 +85,7 @@ impl Analyzer {
     }
 
     fn run(&mut self, files: &Files) {
+        self.roots = files.roots.clone();
         // Parse every file.
         let mut rules = Vec::new();
         let mut yamls: Vec<(FileId, RawFactFile)> = Vec::new();

@@ -61,3 +61,96 @@ fn hostile_inputs() {
         );
     }
 }
+
+/// A workspace whose source `doc` has `text: sources/doc.txt` and one quoted fact.
+#[cfg(unix)]
+fn linked_text(target: &std::path::Path) -> tempfile::TempDir {
+    let ws = crate::workspace(&[
+        (
+            "rules.claims",
+            "relation met: {a} met {b}\nentity Ann (person)\nentity Bob (person)\nassert: Ann met Bob\n",
+        ),
+        (
+            "facts.yaml",
+            "sources:\n  - id: doc\n    text: sources/doc.txt\nfacts:\n  - says: Ann met Bob\n    source: doc\n    quote: Ann met Bob\n",
+        ),
+    ]);
+    std::fs::create_dir_all(ws.path().join("sources")).unwrap();
+    std::os::unix::fs::symlink(target, ws.path().join("sources/doc.txt")).unwrap();
+    ws
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_source_texts_stay_inside_the_workspace() {
+    // A link to a file outside: refused, and the file is never shown.
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "Ann met Bob. The secret line.").unwrap();
+    let ws = linked_text(&secret);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
+    assert!(out.stderr.contains("facts.yaml:2:9"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("outside the workspace"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("secret line"), "{}", out.stderr);
+    // Allowed, it is read like any other text.
+    Test::new(ws.path())
+        .args(&["check", ".", "--allow-outside-paths"])
+        .expect_code(0);
+
+    // A link to a device: refused even when outside paths are allowed.
+    let ws = linked_text(std::path::Path::new("/dev/zero"));
+    let out = Test::new(ws.path())
+        .args(&["check", ".", "--allow-outside-paths"])
+        .expect_code(2);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+
+    // A link that stays inside the workspace is fine.
+    let ws = linked_text(std::path::Path::new("real.txt"));
+    std::fs::write(ws.path().join("sources/real.txt"), "So Ann met Bob.").unwrap();
+    Test::new(ws.path()).args(&["check", "."]).expect_code(0);
+}
+
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let root = crate::root();
+    let runs: [&[&str]; 7] = [
+        &["completions", "bash"],
+        &["completions", "zsh"],
+        &["completions", "fish"],
+        &["check"],
+        &["check", "--format", "json"],
+        &["conflicts"],
+        &["--help"],
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_claimcheck"))
+            .args(args)
+            .current_dir(&root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read 10 bytes, then close the pipe: like `| head -c 10`.
+        let mut first = [0u8; 10];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(
+            status.code().is_some(),
+            "{args:?} died of a signal: {status:?}"
+        );
+    }
+}
