@@ -75,22 +75,49 @@ impl Files {
         self.add(PathBuf::from(display), display.into(), kind, text.into())
     }
 
-    /// Renders a diagnostic against the file it points into.
+    /// Renders a diagnostic against the file it points into, with the other
+    /// place it names (the first of two declarations) as a note.
     pub fn render(&self, d: &Diagnostic) -> String {
         let f = self.get(d.loc.file);
         // A span is trusted only as far as the text goes: clamp it onto
         // character boundaries so no stage's arithmetic can make rendering panic.
-        let floor = |at: u32| {
-            let mut at = (at as usize).min(f.text.len());
-            while !f.text.is_char_boundary(at) {
-                at -= 1;
-            }
-            at
+        let clamp = |text: &str, span: Span| {
+            let floor = |at: u32| {
+                let mut at = (at as usize).min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                at
+            };
+            let (start, end) = (floor(span.start), floor(span.end));
+            Span::new(start, end.max(start))
         };
-        let (start, end) = (floor(d.loc.span.start), floor(d.loc.span.end));
         let mut d = d.clone();
-        d.loc.span = Span::new(start, end.max(start));
-        crate::diag::render(&d, &f.display, &f.text)
+        d.loc.span = clamp(&f.text, d.loc.span);
+        let d = &d;
+        let related: Vec<crate::diag::Related<'_>> = match &d.kind {
+            ErrorKind::Duplicate {
+                what,
+                first: Some(first),
+                ..
+            } => {
+                let g = self.get(first.file);
+                vec![crate::diag::Related {
+                    path: &g.display,
+                    text: &g.text,
+                    span: clamp(&g.text, first.span),
+                    label: match *what {
+                        "entity" => "the first declaration of this entity",
+                        "group" => "the first declaration of this group",
+                        "relation" => "the first declaration of this relation",
+                        "definition" => "the first declaration of this definition",
+                        _ => "the first declaration",
+                    },
+                }]
+            }
+            _ => Vec::new(),
+        };
+        crate::diag::render_with(d, &f.display, &f.text, &related)
     }
 }
 

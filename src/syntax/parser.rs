@@ -291,7 +291,9 @@ fn parse_relation(rest: &str, base: usize) -> Result<StatementKind, SyntaxError>
                 break;
             }
             start = i + 1;
-        } else if bytes[i] == b'\\' {
+        } else if bytes[i] == b'\\' && i + 1 < bytes.len() {
+            // `\|` is no separator; a `\` at the very end is the template's
+            // own error (it used to drop the last template).
             i += 1;
         }
         i += 1;

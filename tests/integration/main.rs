@@ -3,9 +3,14 @@
 
 mod cases;
 mod cli;
+mod diagnostics;
+mod docs;
 mod errors;
 mod hostile;
 mod logic;
+mod lsp;
+mod synth;
+mod units;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
