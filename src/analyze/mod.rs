@@ -635,7 +635,11 @@ impl Analyzer {
                         value::belongs_to_number(f, None) || (f.as_str() == "per" && cent_after)
                     });
                     if let Some(word) = word {
-                        let word = if word == "per" { "per cent" } else { word.as_str() };
+                        let word = if word == "per" {
+                            "per cent"
+                        } else {
+                            word.as_str()
+                        };
                         self.error(
                             file,
                             *span,
