@@ -193,7 +193,11 @@ pub fn run(args: Vec<String>) -> i32 {
                 Shell::Fish => clap_complete::Shell::Fish,
             };
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "claimcheck", &mut stdout);
+            // Into memory first: clap_complete panics when a write fails,
+            // and a closed pipe (`| head`) must end the command quietly.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "claimcheck", &mut script);
+            let _ = stdout.write_all(&script);
             EXIT_OK
         }
         Command::Conflicts {

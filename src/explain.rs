@@ -164,8 +164,8 @@ impl<'m> Explainer<'m> {
         for p in &def.template.parts {
             match p {
                 TemplatePart::Literal { forms, optional } => {
-                    if !optional {
-                        words.push(forms[0].clone());
+                    if let Some(f) = forms.first().filter(|_| !optional) {
+                        words.push(f.clone());
                     }
                 }
                 TemplatePart::Slot(i) => words.push(match &args[*i] {

@@ -13,6 +13,7 @@ use crate::model::{
     Arg, Atom, Claim, Entity, EntityId, Group, GroupId, Quantifier, Relation, Slot, SlotType,
     Target, Template, TemplatePart, Term, Value,
 };
+use crate::syntax::ast::Forms;
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::value::{self, ValueKind, MAX_PHRASE_TOKENS};
 
@@ -204,14 +205,10 @@ impl Lexicon<'_> {
 /// Whether a template's literal word (one of `forms`) is the token. An
 /// escaped `\{x\}` in a template is the literal word `{x}`, which the lexer
 /// reads as a placeholder token.
-fn literal_matches(forms: &[String], t: &Token) -> bool {
+fn literal_matches(forms: &Forms, t: &Token) -> bool {
     match t.kind {
         TokenKind::Word | TokenKind::Comma | TokenKind::Colon => forms.contains(&t.norm),
-        TokenKind::Placeholder => forms.iter().any(|f| {
-            f.strip_prefix('{')
-                .and_then(|f| f.strip_suffix('}'))
-                .is_some_and(|inner| inner == t.norm)
-        }),
+        TokenKind::Placeholder => forms.contains(&format!("{{{}}}", t.norm)),
         _ => false,
     }
 }
@@ -1162,10 +1159,10 @@ impl<'a> Reader<'a> {
             let mut hits = 0;
             for p in &tpl.parts {
                 if let TemplatePart::Literal { forms, .. } = p {
-                    if forms.iter().any(|f| {
-                        phrase_words
-                            .iter()
-                            .any(|w| w == f || (f.len() > 3 && edit_distance(w, f) <= 1))
+                    let near = forms.sample(8);
+                    if phrase_words.iter().any(|w| {
+                        forms.contains(w)
+                            || near.iter().any(|f| f.len() > 3 && edit_distance(w, f) <= 1)
                     }) {
                         hits += 1;
                     }

@@ -108,6 +108,8 @@ struct Analyzer {
     /// errors that only follow from the clash are not reported.
     disputed: Vec<EntityId>,
     allow_outside_paths: bool,
+    /// The workspace's folders (source texts must resolve inside them).
+    roots: Vec<std::path::PathBuf>,
     /// Bindings each definition's body ranges over (see `bindings`).
     binding_memo: HashMap<DefId, u128>,
 }
@@ -152,6 +154,7 @@ impl Analyzer {
     }
 
     fn run(&mut self, files: &Files, timings: &mut Timings) {
+        self.roots = files.roots.clone();
         // Parse every file (JSONL files are read line by line as they resolve).
         let start = Instant::now();
         let mut rules = Vec::new();
@@ -678,18 +681,20 @@ impl Analyzer {
                     else {
                         break;
                     };
-                    let after: Vec<&str> = match c.parts.get(pi + 2 + k) {
-                        Some(TemplatePart::Literal { forms, .. }) => {
-                            forms.iter().map(String::as_str).collect()
-                        }
-                        _ => Vec::new(),
-                    };
-                    let word = forms.iter().find(|f| {
-                        value::belongs_to_number(f, None)
-                            || (f.as_str() == "per" && after.contains(&"cent"))
+                    let cent_after = matches!(
+                        c.parts.get(pi + 2 + k),
+                        Some(TemplatePart::Literal { forms, .. }) if forms.contains("cent")
+                    );
+                    // A word's first spellings are enough to see a unit word.
+                    let word = forms.sample(64).into_iter().find(|f| {
+                        value::belongs_to_number(f, None) || (f.as_str() == "per" && cent_after)
                     });
                     if let Some(word) = word {
-                        let word = if word == "per" { "per cent" } else { word };
+                        let word = if word == "per" {
+                            "per cent"
+                        } else {
+                            word.as_str()
+                        };
                         self.error(
                             file,
                             *span,

@@ -6,6 +6,7 @@ mod cli;
 mod diagnostics;
 mod docs;
 mod errors;
+mod hostile;
 mod logic;
 mod lsp;
 mod scale;
