@@ -844,6 +844,14 @@ pub fn is_number_word(word: &str) -> bool {
 }
 
 fn value_warnings(v: &crate::model::Value, out: &mut Vec<String>) {
+    // Only `between` phrases can warn: skip lexing every other value.
+    let between = v
+        .text
+        .get(..8)
+        .is_some_and(|w| w.eq_ignore_ascii_case("between "));
+    if !between {
+        return;
+    }
     if let Ok(toks) = crate::syntax::lexer::lex(&v.text, 0) {
         out.extend(number_warning(&toks));
     }
