@@ -562,6 +562,12 @@ fn number(w: &[&str]) -> Result<Num, ValueError> {
             rest = r;
         }
     }
+    // `3 million%`: a multiplier written against `%`.
+    if let Some(m) = rest.first().and_then(|u| u.strip_suffix('%')) {
+        if multiplier(m).is_some() {
+            return Err(ValueError::MultiplierWithPercent { number: whole() });
+        }
+    }
     let unit_here = match rest {
         [] => None,
         ["per", "cent"] => Some(Unit::Percent),
