@@ -3,8 +3,12 @@
 
 mod cases;
 mod cli;
+mod diagnostics;
+mod docs;
 mod errors;
 mod logic;
+mod lsp;
+mod synth;
 mod units;
 
 use std::path::{Path, PathBuf};
