@@ -400,7 +400,7 @@ fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace
     .map_err(|f| load_failed(&f))
     .inspect(|ws| {
         let mut err = std::io::stderr().lock();
-        for w in crate::value::warnings(&ws.model).iter().chain(&ws.warnings) {
+        for w in &ws.warnings {
             let _ = writeln!(err, "{}", ws.files.render(w));
         }
     })

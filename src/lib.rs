@@ -78,7 +78,9 @@ pub fn load_workspace(
     let (files, mut errors) = load::load(paths);
     match analyze::analyze(&files, options) {
         Ok(model) if errors.is_empty() => {
-            let warnings = analyze::lint::warnings(&files);
+            let mut warnings = analyze::lint::warnings(&files);
+            warnings.extend(value::warnings(&model));
+            warnings.sort_by_key(|d| (d.loc.file, d.loc.span.start));
             Ok(Workspace {
                 files,
                 model,
