@@ -459,7 +459,7 @@ fn load(
     .map_err(|f| load_failed(&f))
     .inspect(|ws| {
         let mut err = std::io::stderr().lock();
-        for w in crate::value::warnings(&ws.model).iter().chain(&ws.warnings) {
+        for w in &ws.warnings {
             let _ = writeln!(err, "{}", ws.files.render(w));
         }
     })

@@ -315,7 +315,11 @@ impl<'m> Explainer<'m> {
                 format!("functional, and its values share none with the claim's{values}")
             }
             (Bearing::Silent, _) if e.silence == Some(Silence::Unit) => {
-                format!("says nothing: its value is in another unit than the claim's, and values compare only within one unit{values}")
+                let unit = |u: Option<crate::value::Unit>| u.map_or("no unit", |u| u.name());
+                let (has, wants) = (0..claim.len())
+                    .find(|&i| !stated[i].comparable(&claim[i]))
+                    .map_or(("", ""), |i| (unit(stated[i].unit), unit(claim[i].unit)));
+                format!("says nothing: its value is in {has}, the claim's in {wants}, and values compare only within one unit{values}")
             }
             (Bearing::Silent, false) if e.silence == Some(Silence::Dates) => {
                 format!("says nothing: its numbers differ, but its dates do not overlap the claim's{values}")
