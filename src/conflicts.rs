@@ -1,4 +1,4 @@
-//! Conflicts between sources (SPEC §4.3): pairs of facts where one would
+//! Conflicts between sources (docs/language.md §15): pairs of facts where one would
 //! refute what the other asserts — a denial covering an assertion's values,
 //! functional values with disjoint intervals, or an `only` that leaves an
 //! asserted tuple out — unless both have an `as_of` and the two do not overlap.
@@ -171,8 +171,15 @@ fn refutes(model: &Model, x: Row, y: Row, functional: bool) -> Option<ConflictKi
             .all(|(c, n)| c.subset_of(n))
             .then_some(ConflictKind::Denial);
     }
-    if functional && fx.iter().zip(&fy).any(|(a, b)| a.disjoint(b)) {
-        return Some(ConflictKind::Values);
+    if functional {
+        let kinds: Vec<_> = model
+            .value_slots(tx.key.relation)
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect();
+        if crate::eval::disjoint_values(&kinds, &fx, &fy) == crate::eval::Disjoint::Yes {
+            return Some(ConflictKind::Values);
+        }
     }
     None
 }

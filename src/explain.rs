@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::eval::{Bearing, Evaluator};
+use crate::eval::{Bearing, Evaluator, Silence};
 use crate::logic::{Bits, Verdict};
 use crate::model::*;
 use crate::value::{Interval, ValueKind};
@@ -306,8 +306,19 @@ impl<'m> Explainer<'m> {
                     format!("denies values that cover the claim's{values}")
                 }
             }
+            (Bearing::Refutes, false)
+                if kinds.contains(&ValueKind::Number) && kinds.contains(&ValueKind::Date) =>
+            {
+                format!("functional: its dates overlap the claim's, and its number shares no value with the claim's{values}")
+            }
             (Bearing::Refutes, false) => {
                 format!("functional, and its values share none with the claim's{values}")
+            }
+            (Bearing::Silent, _) if e.silence == Some(Silence::Unit) => {
+                format!("says nothing: its value is in another unit than the claim's, and values compare only within one unit{values}")
+            }
+            (Bearing::Silent, false) if e.silence == Some(Silence::Dates) => {
+                format!("says nothing: its numbers differ, but its dates do not overlap the claim's{values}")
             }
             (Bearing::Silent, true) => format!("denies other values only{values}"),
             (Bearing::Silent, false) if functional => {

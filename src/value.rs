@@ -1,9 +1,14 @@
-//! Values: numbers and dates as intervals (SPEC §2.6).
+//! Values: numbers and dates as intervals, numbers with their units
+//! (docs/language.md §9, §10).
 //!
 //! Numbers are exact decimals, stored as integers scaled by 10^18 in an
 //! `i128`, so `about 11000` is exactly [9900, 12100]. Dates are day numbers
 //! (days since 1970-01-01). Both live on one ordered line, so one `Interval`
-//! type with open, closed and infinite bounds serves both.
+//! type with open, closed and infinite bounds serves both. A number may carry
+//! one unit (`3.4%`, `$27 trillion`, `€4.12 trillion`, `£40 billion`); values
+//! compare only within one unit, and the unbounded interval (a value left
+//! out) stands for every value in every unit. This module owns every rule
+//! about units: how they are written, read, compared and shown.
 
 use std::fmt;
 
@@ -23,11 +28,71 @@ pub enum Bound {
     Open(i128),
 }
 
-/// An interval of numbers (scaled by `SCALE`) or of days.
+/// The unit a number is written in. Dates and plain numbers have none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    Percent,
+    Dollar,
+    Euro,
+    Pound,
+}
+
+impl Unit {
+    /// The unit's name in reports and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Percent => "percent",
+            Unit::Dollar => "dollar",
+            Unit::Euro => "euro",
+            Unit::Pound => "pound",
+        }
+    }
+
+    /// A number in this unit, the way reports write it: `3.06%`,
+    /// `$27.36 trillion`, `-€5 billion`.
+    pub fn show(unit: Option<Unit>, x: i128) -> String {
+        match unit {
+            None => format_number(x),
+            Some(Unit::Percent) => format!("{}%", format_number(x)),
+            Some(u) => {
+                let sign = match u {
+                    Unit::Dollar => "$",
+                    Unit::Euro => "€",
+                    _ => "£",
+                };
+                let minus = if x < 0 { "-" } else { "" };
+                let a = x.abs();
+                let big = [
+                    (1_000_000_000_000i128, "trillion"),
+                    (1_000_000_000, "billion"),
+                    (1_000_000, "million"),
+                ];
+                match big.iter().find(|(m, _)| a >= m * SCALE) {
+                    // Exact: a scaled number has 18 decimals, a shown one at
+                    // most 15 + 12, so dividing by 10^12 loses nothing shown.
+                    Some((m, word)) if a % m == 0 => {
+                        format!("{minus}{sign}{} {word}", format_number(a / m))
+                    }
+                    _ => format!("{minus}{sign}{}", format_number(a)),
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An interval of numbers (scaled by `SCALE`, in `unit`) or of days.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Interval {
     pub lo: Bound,
     pub hi: Bound,
+    /// `None` for dates and for numbers written without a unit.
+    pub unit: Option<Unit>,
 }
 
 /// What kind of value a slot holds.
@@ -54,22 +119,40 @@ fn hi_key(b: Bound) -> (i8, i128, i8) {
 }
 
 impl Interval {
+    /// Every value, in every unit: what a value left out stands for.
     pub const ALL: Interval = Interval {
         lo: Bound::Infinite,
         hi: Bound::Infinite,
+        unit: None,
     };
 
     pub fn point(v: i128) -> Interval {
-        Interval {
-            lo: Bound::Closed(v),
-            hi: Bound::Closed(v),
-        }
+        Interval::closed(v, v)
     }
     pub fn closed(a: i128, b: i128) -> Interval {
         Interval {
             lo: Bound::Closed(a),
             hi: Bound::Closed(b),
+            unit: None,
         }
+    }
+    fn new(lo: Bound, hi: Bound) -> Interval {
+        Interval { lo, hi, unit: None }
+    }
+    /// The same bounds in `unit`.
+    pub fn with_unit(self, unit: Option<Unit>) -> Interval {
+        Interval { unit, ..self }
+    }
+
+    /// Unbounded on both sides: every value of every unit.
+    pub fn is_all(&self) -> bool {
+        self.lo == Bound::Infinite && self.hi == Bound::Infinite
+    }
+
+    /// Whether the two can be compared at all: the same unit (or none on
+    /// both), or one of them is every value.
+    pub fn comparable(&self, other: &Interval) -> bool {
+        self.unit == other.unit || self.is_all() || other.is_all()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -80,8 +163,12 @@ impl Interval {
         }
     }
 
-    /// Every value of `self` is in `other`.
+    /// Every value of `self` is in `other`. Values of different units are
+    /// never contained in each other.
     pub fn subset_of(&self, other: &Interval) -> bool {
+        if !self.comparable(other) {
+            return false;
+        }
         if self.is_empty() {
             return true;
         }
@@ -99,21 +186,30 @@ impl Interval {
         } else {
             other.hi
         };
-        Interval { lo, hi }
+        Interval {
+            lo,
+            hi,
+            unit: self.unit,
+        }
     }
 
+    /// Not disjoint: they share a value, or their units differ (so nothing
+    /// can be said either way).
     pub fn overlaps(&self, other: &Interval) -> bool {
-        !self.intersection(other).is_empty()
+        !self.disjoint(other)
     }
 
+    /// No value in common, within one unit. Values of different units are
+    /// never disjoint.
     pub fn disjoint(&self, other: &Interval) -> bool {
-        !self.overlaps(other)
+        self.comparable(other) && self.intersection(other).is_empty()
     }
 
-    /// Writes the interval in mathematical notation, e.g. `(14000, ∞)`.
+    /// Writes the interval in mathematical notation, the unit on each bound:
+    /// `(14000, ∞)`, `[3.06%, 3.74%]`, `($27 trillion, ∞)`.
     pub fn display(&self, kind: ValueKind) -> String {
         let v = |x: i128| match kind {
-            ValueKind::Number => format_number(x),
+            ValueKind::Number => Unit::show(self.unit, x),
             ValueKind::Date => format_day(x),
         };
         let lo = match self.lo {
@@ -263,12 +359,103 @@ fn parse_decimal(s: &str) -> Option<i128> {
     Some(if neg { -v } else { v })
 }
 
+/// The multiplier words, and what they multiply by.
+pub const MULTIPLIERS: [(&str, i128); 6] = [
+    ("thousand", 1_000),
+    ("million", 1_000_000),
+    ("billion", 1_000_000_000),
+    ("trillion", 1_000_000_000_000),
+    ("bn", 1_000_000_000),
+    ("tn", 1_000_000_000_000),
+];
+
+/// The unit words, written after a number and its multiplier (`per cent` is
+/// two words).
+pub const UNIT_WORDS: [(&str, Unit); 6] = [
+    ("percent", Unit::Percent),
+    ("dollar", Unit::Dollar),
+    ("dollars", Unit::Dollar),
+    ("euro", Unit::Euro),
+    ("euros", Unit::Euro),
+    ("per cent", Unit::Percent),
+];
+
 fn multiplier(w: &str) -> Option<i128> {
-    match w {
-        "thousand" => Some(1_000),
-        "million" => Some(1_000_000),
-        "billion" => Some(1_000_000_000),
-        _ => None,
+    MULTIPLIERS.iter().find(|(m, _)| *m == w).map(|(_, v)| *v)
+}
+
+fn unit_word(w: &str) -> Option<Unit> {
+    UNIT_WORDS.iter().find(|(u, _)| *u == w).map(|(_, v)| *v)
+}
+
+/// Whether a word right after a number belongs to it: a multiplier, a unit
+/// word, or `per` of `per cent`. A number keeps such a word, so a template
+/// may not put one right after a number slot.
+pub fn belongs_to_number(word: &str, next: Option<&str>) -> bool {
+    multiplier(word).is_some()
+        || unit_word(word).is_some()
+        || (word == "per" && next == Some("cent"))
+}
+
+/// The nearest multiplier or unit word to a misspelt one (`trilion`,
+/// `precent`), if it is close: words of four letters or more, within two
+/// edits, and not a valid word already.
+pub fn nearest_unit_word(word: &str) -> Option<&'static str> {
+    if word.chars().count() < 4 || belongs_to_number(word, None) {
+        return None;
+    }
+    let known = MULTIPLIERS
+        .iter()
+        .map(|(m, _)| *m)
+        .chain(UNIT_WORDS.iter().map(|(u, _)| *u))
+        .filter(|k| k.len() > 2 && !k.contains(' '));
+    known
+        .map(|k| (crate::diag::edit_distance(word, k), k))
+        .filter(|(d, k)| *d <= 2 && *d < k.len() / 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// Why words are not a value phrase, when it can be said more precisely
+/// than "not a number phrase".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueError {
+    /// Not a value phrase of the kind; nothing more specific to say.
+    NotAPhrase,
+    /// Two unit markers on one number (`$3%`, `$27 trillion dollars`).
+    TwoUnits { number: String },
+    /// A multiplier next to `%` (`3bn%`, `3% million`).
+    MultiplierWithPercent { number: String },
+    /// `between 3% and 4 euros`.
+    BetweenUnits { first: Unit, second: Unit },
+    /// A near miss of a multiplier or unit word.
+    Misspelt {
+        word: String,
+        suggestion: &'static str,
+    },
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueError::NotAPhrase => f.write_str("not a value phrase"),
+            ValueError::TwoUnits { number } => write!(
+                f,
+                "`{number}` has two unit markers; a number takes one: a sign (`$`, `US$`, `€`, `£`), `%`, or one unit word"
+            ),
+            ValueError::MultiplierWithPercent { number } => write!(
+                f,
+                "`{number}`: a multiplier cannot stand next to `%` (write `3%`, or `3 million percent`)"
+            ),
+            ValueError::BetweenUnits { first, second } => write!(
+                f,
+                "the bounds of `between` have two different units, {first} and {second}; values compare only within one unit"
+            ),
+            ValueError::Misspelt { word, suggestion } => write!(
+                f,
+                "`{word}` is not a multiplier or unit word; did you mean `{suggestion}`?"
+            ),
+        }
     }
 }
 
@@ -282,16 +469,142 @@ fn words(toks: &[Token]) -> Option<Vec<&str>> {
         .collect()
 }
 
-/// `14000`, `14,000`, `14 thousand`, `1.5 million`.
-fn number(w: &[&str]) -> Option<i128> {
-    match w {
-        [n] => parse_decimal(n),
-        [n, m] => {
-            let v = parse_decimal(n)?.checked_mul(multiplier(m)?)?;
-            (v.abs() <= MAX_NUMBER).then_some(v)
-        }
-        _ => None,
+/// One number as written: its value (multiplier applied), its unit, and
+/// whether a multiplier was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Num {
+    value: i128,
+    unit: Option<Unit>,
+    multiplied: bool,
+}
+
+/// The word holding the digits, read: `-$3.5bn`, `US$5`, `−0.4%`, `14,000`.
+struct Digits {
+    value: i128,
+    unit: Option<Unit>,
+    percent: bool,
+    mult: Option<i128>,
+}
+
+/// The word holding the digits. `Ok(None)` when the word is no number at all.
+fn number_word(w: &str) -> Result<Option<Digits>, ValueError> {
+    let (neg, rest) = match w.strip_prefix('-').or_else(|| w.strip_prefix('−')) {
+        Some(r) => (true, r),
+        None => (false, w),
+    };
+    let (sign, rest) = [
+        ("us$", Unit::Dollar),
+        ("$", Unit::Dollar),
+        ("€", Unit::Euro),
+        ("£", Unit::Pound),
+    ]
+    .iter()
+    .find_map(|(p, u)| rest.strip_prefix(p).map(|r| (Some(*u), r)))
+    .unwrap_or((None, rest));
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(rest.len());
+    let (digits, suffix) = rest.split_at(end);
+    if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return Ok(None);
     }
+    let Some(v) = parse_decimal(digits) else {
+        return Ok(None);
+    };
+    let (mult, percent) = match suffix {
+        "" => (None, false),
+        "%" => (None, true),
+        "bn" | "tn" => (multiplier(suffix), false),
+        "bn%" | "tn%" => {
+            return Err(ValueError::MultiplierWithPercent { number: w.into() });
+        }
+        _ => return Ok(None),
+    };
+    let unit = match (sign, percent) {
+        (Some(_), true) => return Err(ValueError::TwoUnits { number: w.into() }),
+        (Some(u), false) => Some(u),
+        (None, true) => Some(Unit::Percent),
+        (None, false) => None,
+    };
+    Ok(Some(Digits {
+        value: if neg { -v } else { v },
+        unit,
+        percent,
+        mult,
+    }))
+}
+
+/// `14000`, `14,000`, `14 thousand`, `1.5 million`, `3.4%`, `3.4 per cent`,
+/// `$27.36 trillion`, `4.12 trillion euros`, `-$5bn`.
+fn number(w: &[&str]) -> Result<Num, ValueError> {
+    let Some((first, rest)) = w.split_first() else {
+        return Err(ValueError::NotAPhrase);
+    };
+    let Some(Digits {
+        mut value,
+        mut unit,
+        percent,
+        mut mult,
+    }) = number_word(first)?
+    else {
+        return Err(ValueError::NotAPhrase);
+    };
+    let mut rest = rest;
+    let whole = || w.join(" ");
+    if let Some((m, r)) = rest.split_first() {
+        if let Some(k) = multiplier(m) {
+            if mult.is_some() {
+                return Err(ValueError::NotAPhrase);
+            }
+            if percent {
+                return Err(ValueError::MultiplierWithPercent { number: whole() });
+            }
+            mult = Some(k);
+            rest = r;
+        }
+    }
+    let unit_here = match rest {
+        [] => None,
+        ["per", "cent"] => Some(Unit::Percent),
+        [u] => match unit_word(u) {
+            Some(u) => Some(u),
+            None => {
+                return Err(match nearest_unit_word(u) {
+                    Some(suggestion) => ValueError::Misspelt {
+                        word: u.to_string(),
+                        suggestion,
+                    },
+                    None => ValueError::NotAPhrase,
+                })
+            }
+        },
+        [u, ..] => {
+            return Err(match nearest_unit_word(u) {
+                Some(suggestion) => ValueError::Misspelt {
+                    word: u.to_string(),
+                    suggestion,
+                },
+                None => ValueError::NotAPhrase,
+            })
+        }
+    };
+    if let Some(u) = unit_here {
+        if unit.is_some() {
+            return Err(ValueError::TwoUnits { number: whole() });
+        }
+        unit = Some(u);
+    }
+    if let Some(m) = mult {
+        value = value.checked_mul(m).ok_or(ValueError::NotAPhrase)?;
+        if value.abs() > MAX_NUMBER {
+            return Err(ValueError::NotAPhrase);
+        }
+    }
+    Ok(Num {
+        value,
+        unit,
+        multiplied: mult.is_some(),
+    })
 }
 
 /// Parses a whole number phrase into an interval.
@@ -300,43 +613,87 @@ pub fn number_phrase(toks: &[Token]) -> Option<Interval> {
 }
 
 pub fn number_words(w: &[&str]) -> Option<Interval> {
+    read_number_words(w).ok()
+}
+
+/// Parses a number phrase, saying precisely what is wrong when it can.
+pub fn read_number_words(w: &[&str]) -> Result<Interval, ValueError> {
+    let one = |rest: &[&str]| number(rest);
     let i = match w {
-        ["more", "than", rest @ ..] | ["over", rest @ ..] => Interval {
-            lo: Bound::Open(number(rest)?),
-            hi: Bound::Infinite,
-        },
-        ["at", "least", rest @ ..] => Interval {
-            lo: Bound::Closed(number(rest)?),
-            hi: Bound::Infinite,
-        },
-        ["fewer", "than", rest @ ..] | ["less", "than", rest @ ..] | ["under", rest @ ..] => {
-            Interval {
-                lo: Bound::Infinite,
-                hi: Bound::Open(number(rest)?),
-            }
+        ["more", "than", rest @ ..] | ["over", rest @ ..] => {
+            let n = one(rest)?;
+            Interval::new(Bound::Open(n.value), Bound::Infinite).with_unit(n.unit)
         }
-        ["at", "most", rest @ ..] => Interval {
-            lo: Bound::Infinite,
-            hi: Bound::Closed(number(rest)?),
-        },
+        ["at", "least", rest @ ..] => {
+            let n = one(rest)?;
+            Interval::new(Bound::Closed(n.value), Bound::Infinite).with_unit(n.unit)
+        }
+        ["fewer", "than", rest @ ..] | ["less", "than", rest @ ..] | ["under", rest @ ..] => {
+            let n = one(rest)?;
+            Interval::new(Bound::Infinite, Bound::Open(n.value)).with_unit(n.unit)
+        }
+        ["at", "most", rest @ ..] => {
+            let n = one(rest)?;
+            Interval::new(Bound::Infinite, Bound::Closed(n.value)).with_unit(n.unit)
+        }
         ["between", rest @ ..] => {
-            let and = rest.iter().position(|w| *w == "and")?;
-            let a = number(&rest[..and])?;
-            let b = number(&rest[and + 1..])?;
-            if a > b {
-                return None;
+            let (a, b) = between(rest)?;
+            if a.value > b.value {
+                return Err(ValueError::NotAPhrase);
             }
-            Interval::closed(a, b)
+            Interval::closed(a.value, b.value).with_unit(a.unit.or(b.unit))
         }
         ["about", rest @ ..] | ["around", rest @ ..] | ["roughly", rest @ ..] => {
-            let n = number(rest)?;
-            let a = n.checked_mul(9)? / 10;
-            let b = n.checked_mul(11)? / 10;
-            Interval::closed(a.min(b), a.max(b))
+            let n = one(rest)?;
+            let a = n.value.checked_mul(9).ok_or(ValueError::NotAPhrase)? / 10;
+            let b = n.value.checked_mul(11).ok_or(ValueError::NotAPhrase)? / 10;
+            Interval::closed(a.min(b), a.max(b)).with_unit(n.unit)
         }
-        rest => Interval::point(number(rest)?),
+        rest => {
+            let n = one(rest)?;
+            Interval::point(n.value).with_unit(n.unit)
+        }
     };
-    Some(i)
+    Ok(i)
+}
+
+/// The two bounds of `between N and M`: a unit written on one applies to
+/// both; two different units are an error.
+fn between(rest: &[&str]) -> Result<(Num, Num), ValueError> {
+    let and = rest
+        .iter()
+        .position(|w| *w == "and")
+        .ok_or(ValueError::NotAPhrase)?;
+    let a = number(&rest[..and])?;
+    let b = number(&rest[and + 1..])?;
+    match (a.unit, b.unit) {
+        (Some(x), Some(y)) if x != y => Err(ValueError::BetweenUnits {
+            first: x,
+            second: y,
+        }),
+        _ => Ok((a, b)),
+    }
+}
+
+/// A warning for a phrase that reads, but maybe not as meant: `between 4 and
+/// 4.5 trillion euros` has a multiplier on one bound only, so it is €4 to
+/// €4.5 trillion (multipliers are never shared).
+pub fn number_warning(toks: &[Token]) -> Option<String> {
+    let w = words(toks)?;
+    let ["between", rest @ ..] = w.as_slice() else {
+        return None;
+    };
+    let (a, b) = between(rest).ok()?;
+    (a.multiplied != b.multiplied).then(|| {
+        let text: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+        format!(
+            "`{}`: the multiplier is written on one bound only, and multipliers are never shared, so this is {}; write it on both bounds if that is meant",
+            text.join(" "),
+            Interval::closed(a.value, b.value)
+                .with_unit(a.unit.or(b.unit))
+                .display(ValueKind::Number)
+        )
+    })
 }
 
 /// A bare date: the days it covers.
@@ -397,18 +754,9 @@ pub fn date_words(w: &[&str]) -> Option<Interval> {
         }
         // Dates are whole days, so open bounds become the neighbouring day:
         // `before D` and `after D` then share no day with D, nor with each other.
-        ["before", rest @ ..] => Interval {
-            lo: Bound::Infinite,
-            hi: Bound::Closed(date(rest)?.0 - 1),
-        },
-        ["after", rest @ ..] => Interval {
-            lo: Bound::Closed(date(rest)?.1 + 1),
-            hi: Bound::Infinite,
-        },
-        ["since", rest @ ..] => Interval {
-            lo: Bound::Closed(date(rest)?.0),
-            hi: Bound::Infinite,
-        },
+        ["before", rest @ ..] => Interval::new(Bound::Infinite, Bound::Closed(date(rest)?.0 - 1)),
+        ["after", rest @ ..] => Interval::new(Bound::Closed(date(rest)?.1 + 1), Bound::Infinite),
+        ["since", rest @ ..] => Interval::new(Bound::Closed(date(rest)?.0), Bound::Infinite),
         ["between", rest @ ..] => {
             let and = rest.iter().position(|w| *w == "and")?;
             let a = date(&rest[..and])?.0;
@@ -431,7 +779,7 @@ impl ValueKind {
     pub fn wants(self) -> &'static str {
         match self {
             ValueKind::Number => {
-                "a number phrase (up to 10^20, at most 15 decimals; as in `14000`, `more than 14,000`, `about 1.5 million`)"
+                "a number phrase (up to 10^20, at most 15 decimals; as in `14000`, `more than 14,000`, `about 1.5 million`, `3.4%`, `$27.36 trillion`)"
             }
             ValueKind::Date => {
                 "a date phrase (a real day, month or year; as in `June 2025`, `2025-06-23`, `before 2024`)"
@@ -447,7 +795,8 @@ pub fn starts_like(kind: ValueKind, t: &Token) -> bool {
         return false;
     }
     let w = t.norm.as_str();
-    let digit = w.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+    let digit =
+        w.starts_with(|c: char| c.is_ascii_digit() || "-−$€£".contains(c)) || w.starts_with("us$");
     match kind {
         ValueKind::Number => {
             digit
@@ -471,6 +820,166 @@ pub fn phrase(kind: ValueKind, toks: &[Token]) -> Option<Interval> {
         ValueKind::Number => number_phrase(toks),
         ValueKind::Date => date_phrase(toks),
     }
+}
+
+/// Parses a value phrase of the given kind, saying what is wrong when it can.
+pub fn read(kind: ValueKind, toks: &[Token]) -> Result<Interval, ValueError> {
+    match kind {
+        ValueKind::Number => read_number_words(&words(toks).ok_or(ValueError::NotAPhrase)?),
+        ValueKind::Date => date_phrase(toks).ok_or(ValueError::NotAPhrase),
+    }
+}
+
+/// Whether `toks[i]` belongs to a number that ends right before it (a
+/// multiplier, a unit word, `per cent`): a number keeps what follows it, so
+/// a value may not end before such a word.
+pub fn kept_by_number(toks: &[Token], i: usize) -> bool {
+    let Some(t) = toks.get(i) else { return false };
+    let next = toks.get(i + 1).map(|t| t.norm.as_str());
+    t.kind == TokenKind::Word && belongs_to_number(&t.norm, next)
+}
+
+/// Whether the word could be the digits of a number (`3.4%`, `$5`, `-2`).
+pub fn is_number_word(word: &str) -> bool {
+    !matches!(number_word(word), Ok(None))
+}
+
+fn value_warnings(v: &crate::model::Value, out: &mut Vec<String>) {
+    if let Ok(toks) = crate::syntax::lexer::lex(&v.text, 0) {
+        out.extend(number_warning(&toks));
+    }
+}
+
+/// Warnings for the value phrases of one claim (a multiplier on one bound of
+/// `between`), each at its atom.
+pub fn claim_warnings(
+    claim: &crate::model::Claim,
+    file: crate::diag::FileId,
+) -> Vec<crate::diag::Diagnostic> {
+    use crate::diag::{Diagnostic, ErrorKind};
+    use crate::model::{Arg, Claim};
+    fn walk(c: &Claim, file: crate::diag::FileId, out: &mut Vec<Diagnostic>) {
+        match c {
+            Claim::Atom(a) => {
+                let mut found = Vec::new();
+                for arg in &a.args {
+                    if let Arg::Value(Some(v)) = arg {
+                        value_warnings(v, &mut found);
+                    }
+                }
+                out.extend(found.into_iter().map(|message| {
+                    Diagnostic::new(file, a.span, ErrorKind::OneBoundMultiplier { message })
+                }));
+            }
+            Claim::Not(c) => walk(c, file, out),
+            Claim::And(all) | Claim::Or(all) => all.iter().for_each(|c| walk(c, file, out)),
+            Claim::Quant { body, .. } => walk(body, file, out),
+        }
+    }
+    let mut out = Vec::new();
+    walk(claim, file, &mut out);
+    out
+}
+
+/// Warnings for value phrases of the workspace that read, but maybe not as
+/// meant (a multiplier on one bound of `between`), in claims and facts.
+pub fn warnings(model: &crate::model::Model) -> Vec<crate::diag::Diagnostic> {
+    use crate::diag::{Diagnostic, ErrorKind};
+    use crate::model::FactBody;
+    let mut out = Vec::new();
+    for d in &model.definitions {
+        if let Some(body) = &d.body {
+            out.extend(claim_warnings(body, d.loc.file));
+        }
+    }
+    for a in &model.assertions {
+        out.extend(claim_warnings(&a.claim, a.file));
+    }
+    for f in &model.facts {
+        let tuples = match &f.body {
+            FactBody::Atom { tuple, .. } => std::slice::from_ref(tuple),
+            FactBody::Only { listed, .. } => listed.as_slice(),
+        };
+        let mut found = Vec::new();
+        for t in tuples {
+            for v in t.values.iter().flatten() {
+                value_warnings(v, &mut found);
+            }
+        }
+        out.extend(found.into_iter().map(|message| {
+            Diagnostic::new(
+                f.loc.file,
+                f.loc.span,
+                ErrorKind::OneBoundMultiplier { message },
+            )
+        }));
+    }
+    out
+}
+
+/// Hints for a claim whose number is in a unit that no fact of its relation
+/// uses in that slot (`more than 3` where every fact says `3.4%`): such a
+/// claim can only be unknown, and the user should see why.
+pub fn unit_hints(model: &crate::model::Model, claim: &crate::model::Claim) -> Vec<String> {
+    use crate::model::{Arg, Claim, FactBody, Target};
+    use std::collections::BTreeSet;
+    fn atoms<'c>(c: &'c Claim, out: &mut Vec<&'c crate::model::Atom>) {
+        match c {
+            Claim::Atom(a) => out.push(a),
+            Claim::Not(c) => atoms(c, out),
+            Claim::And(all) | Claim::Or(all) => all.iter().for_each(|c| atoms(c, out)),
+            Claim::Quant { body, .. } => atoms(body, out),
+        }
+    }
+    let name = |u: Option<Unit>| u.map_or("plain numbers (no unit)", |u| u.name());
+    let mut found = Vec::new();
+    atoms(claim, &mut found);
+    let mut hints = Vec::new();
+    for atom in found {
+        let Target::Relation(rel) = atom.target else {
+            continue;
+        };
+        let slots = model.value_slots(rel);
+        let relation = &model.relations[rel as usize];
+        let written: Vec<_> = atom
+            .args
+            .iter()
+            .filter(|a| matches!(a, Arg::Value(_)))
+            .collect();
+        for (k, ((slot, kind), arg)) in slots.iter().zip(written).enumerate() {
+            let (ValueKind::Number, Arg::Value(Some(v))) = (kind, arg) else {
+                continue;
+            };
+            let mut units: BTreeSet<Option<Unit>> = BTreeSet::new();
+            for f in &model.facts {
+                let tuples = match &f.body {
+                    FactBody::Atom { tuple, .. } => std::slice::from_ref(tuple),
+                    FactBody::Only { listed, .. } => listed.as_slice(),
+                };
+                for t in tuples.iter().filter(|t| t.key.relation == rel) {
+                    if let Some(Some(fv)) = t.values.get(k) {
+                        units.insert(fv.interval.unit);
+                    }
+                }
+            }
+            if !units.is_empty() && !units.contains(&v.interval.unit) {
+                let used: Vec<&str> = units.iter().map(|u| name(*u)).collect();
+                let has = match v.interval.unit {
+                    Some(u) => format!("is in {}", u.name()),
+                    None => "has no unit".to_string(),
+                };
+                hints.push(format!(
+                    "`{}` {has}, but the facts of relation `{}` state {{{}}} in {}: values compare only within one unit, so none of them supports or refutes `{}`",
+                    v.text,
+                    relation.name,
+                    relation.slots[*slot].name,
+                    used.join(", "),
+                    atom.text,
+                ));
+            }
+        }
+    }
+    hints
 }
 
 /// The longest a value phrase can be, in tokens (`between June 23 , 2025 and June 24 , 2025`).
@@ -575,6 +1084,154 @@ mod tests {
         assert!(num("at most 100").disjoint(&more));
         assert_eq!(format_number(n(14000)), "14000");
         assert_eq!(format_number(num("about 0.3").lo_value()), "0.27");
+    }
+
+    fn pct(x: &str) -> i128 {
+        parse_decimal(x).unwrap()
+    }
+
+    #[test]
+    fn units_table() {
+        let p = Some(Unit::Percent);
+        let d = Some(Unit::Dollar);
+        let e = Some(Unit::Euro);
+        let pound = Some(Unit::Pound);
+        for (text, unit, v) in [
+            ("3.4%", p, pct("3.4")),
+            ("3.4 percent", p, pct("3.4")),
+            ("3.4 per cent", p, pct("3.4")),
+            ("3.4 PERCENT", p, pct("3.4")),
+            ("$27 trillion", d, n(27_000_000_000_000)),
+            ("US$5", d, n(5)),
+            ("us$5", d, n(5)),
+            ("27 trillion dollars", d, n(27_000_000_000_000)),
+            ("5 dollar", d, n(5)),
+            ("€4.12 trillion", e, n(4_120_000_000_000)),
+            ("4.12 trillion euros", e, n(4_120_000_000_000)),
+            ("1 euro", e, n(1)),
+            ("£40 billion", pound, n(40_000_000_000)),
+            ("$3bn", d, n(3_000_000_000)),
+            ("3 bn", None, n(3_000_000_000)),
+            ("3 tn", None, n(3_000_000_000_000)),
+            ("3 Trillion", None, n(3_000_000_000_000)),
+            ("-$5bn", d, n(-5_000_000_000)),
+            ("−0.4%", p, -pct("0.4")),
+            ("-0.3%", p, -pct("0.3")),
+            ("14,000", None, n(14000)),
+        ] {
+            assert_eq!(num(text), Interval::point(v).with_unit(unit), "{text}");
+        }
+    }
+
+    #[test]
+    fn unit_errors() {
+        let err = |s: &str| read(ValueKind::Number, &lex(s, 0).unwrap()).unwrap_err();
+        assert!(matches!(err("$3%"), ValueError::TwoUnits { .. }));
+        assert!(matches!(
+            err("$27 trillion dollars"),
+            ValueError::TwoUnits { .. }
+        ));
+        assert!(matches!(err("3% percent"), ValueError::TwoUnits { .. }));
+        assert!(matches!(
+            err("3bn%"),
+            ValueError::MultiplierWithPercent { .. }
+        ));
+        assert!(matches!(
+            err("3% million"),
+            ValueError::MultiplierWithPercent { .. }
+        ));
+        assert_eq!(
+            err("3 trilion"),
+            ValueError::Misspelt {
+                word: "trilion".into(),
+                suggestion: "trillion"
+            }
+        );
+        assert_eq!(
+            err("3 precent"),
+            ValueError::Misspelt {
+                word: "precent".into(),
+                suggestion: "percent"
+            }
+        );
+        assert_eq!(
+            err("between 3% and 4 euros"),
+            ValueError::BetweenUnits {
+                first: Unit::Percent,
+                second: Unit::Euro
+            }
+        );
+        // Other words are ordinary template words, not units.
+        assert_eq!(err("3 pounds"), ValueError::NotAPhrase);
+        assert_eq!(err("3 usd"), ValueError::NotAPhrase);
+        assert_eq!(err("3 points"), ValueError::NotAPhrase);
+        assert_eq!(err("$-5"), ValueError::NotAPhrase);
+        // A multiplier may come before `percent`.
+        assert_eq!(num("3 million percent").unit, Some(Unit::Percent));
+    }
+
+    #[test]
+    fn unit_bounds_are_exact() {
+        let p = Some(Unit::Percent);
+        assert_eq!(
+            num("about 3.4%"),
+            Interval::closed(pct("3.06"), pct("3.74")).with_unit(p)
+        );
+        assert_eq!(
+            num("about 3.4%").display(ValueKind::Number),
+            "[3.06%, 3.74%]"
+        );
+        assert_eq!(
+            num("about -2%"),
+            Interval::closed(-pct("2.2"), -pct("1.8")).with_unit(p)
+        );
+        assert_eq!(num("about 3%").display(ValueKind::Number), "[2.7%, 3.3%]");
+        // `between 2% and 3%` holds both ends, and nothing past them.
+        let b = num("between 2% and 3%");
+        assert!(num("2%").subset_of(&b));
+        assert!(num("3%").subset_of(&b));
+        assert!(num("1.999999%").disjoint(&b));
+        assert!(num("3.000001%").disjoint(&b));
+        // A unit written once applies to both bounds; a multiplier never does.
+        assert_eq!(num("between 3 and 4 percent"), num("between 3% and 4%"));
+        assert_eq!(
+            num("between 4 and 4.5 trillion euros"),
+            Interval::closed(n(4), n(4_500_000_000_000)).with_unit(Some(Unit::Euro))
+        );
+        let warn = |s: &str| number_warning(&lex(s, 0).unwrap());
+        assert!(warn("between 4 and 4.5 trillion euros").is_some());
+        assert!(warn("between 4 trillion and 4.5 trillion euros").is_none());
+        assert!(warn("between 3 and 4 percent").is_none());
+        assert_eq!(
+            num("more than $25 trillion").display(ValueKind::Number),
+            "($25 trillion, ∞)"
+        );
+        assert_eq!(
+            num("-$5bn").display(ValueKind::Number),
+            "[-$5 billion, -$5 billion]"
+        );
+        assert_eq!(num("£1500").display(ValueKind::Number), "[£1500, £1500]");
+    }
+
+    #[test]
+    fn values_compare_only_within_one_unit() {
+        let three_pct = num("3%");
+        let three = num("3");
+        let three_usd = num("$3");
+        for (a, b) in [
+            (three_pct, three),
+            (three_pct, three_usd),
+            (three, three_usd),
+        ] {
+            assert!(!a.subset_of(&b) && !b.subset_of(&a));
+            assert!(!a.disjoint(&b) && !b.disjoint(&a));
+        }
+        assert!(!num("more than 3").subset_of(&num("more than 3%")));
+        assert!(!num("5%").disjoint(&num("less than 3")));
+        // A value left out is every value of every unit.
+        assert!(three_pct.subset_of(&Interval::ALL));
+        assert!(!Interval::ALL.disjoint(&three_usd));
+        assert!(!num("€3").subset_of(&num("$3")));
     }
 
     impl Interval {

@@ -48,6 +48,7 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "source",
                                 name: id.text.clone(),
+                                first: e.loc,
                             },
                         );
                     }
@@ -315,14 +316,33 @@ impl Analyzer {
                 },
                 SlotType::Value(kind) => {
                     let parsed = lex_at(&v.text, v.span)
-                        .ok()
-                        .and_then(|t| value::phrase(*kind, &t));
+                        .map_err(|_| value::ValueError::NotAPhrase)
+                        .and_then(|t| value::read(*kind, &t));
                     match parsed {
-                        Some(interval) => Some(Arg::Value(Some(crate::model::Value {
+                        Ok(interval) => Some(Arg::Value(Some(crate::model::Value {
                             interval,
                             text: fold_spaces(&v.text),
                         }))),
-                        None => {
+                        Err(error) if error != value::ValueError::NotAPhrase => {
+                            // Point at a misspelt word; else at the value.
+                            let span = match &error {
+                                value::ValueError::Misspelt { word, .. } => v
+                                    .text
+                                    .to_lowercase()
+                                    .find(word.as_str())
+                                    .filter(|_| {
+                                        (v.span.end - v.span.start) as usize == v.text.len()
+                                    })
+                                    .map_or(v.span, |at| {
+                                        let start = v.span.start as usize + at;
+                                        Span::new(start, start + word.len())
+                                    }),
+                                _ => v.span,
+                            };
+                            self.error(file, span, ErrorKind::BadUnit { error });
+                            None
+                        }
+                        Err(_) => {
                             let wants = kind.wants();
                             self.error(
                                 file,
@@ -563,7 +583,7 @@ impl Analyzer {
         }
     }
 
-    /// Checks a quote against the text of its source's document (SPEC §3.3).
+    /// Checks a quote against the text of its source's document (docs/language.md §13).
     fn check_quote(
         &mut self,
         file: FileId,

@@ -46,6 +46,60 @@ pub struct EvidenceJson {
     pub fact: String,
     pub fact_file: String,
     pub fact_line: u32,
+    /// The values the fact states (none for an `only`), slot by slot.
+    pub values: Vec<ValueJson>,
+}
+
+/// One stated value: as written, its bounds and its unit.
+#[derive(Serialize)]
+pub struct ValueJson {
+    pub slot: String,
+    /// As written in the fact (`3.4%`, `$27.36 trillion`, `2023`).
+    pub text: String,
+    /// Exact decimal (numbers) or `YYYY-MM-DD` (dates); null when unbounded.
+    pub lo: Option<String>,
+    pub lo_closed: bool,
+    pub hi: Option<String>,
+    pub hi_closed: bool,
+    /// `percent`, `dollar`, `euro`, `pound`, or null (a plain number or a date).
+    pub unit: Option<&'static str>,
+}
+
+fn values(model: &Model, f: &crate::model::Fact) -> Vec<ValueJson> {
+    use crate::model::FactBody;
+    use crate::value::{format_day, format_number, Bound, ValueKind};
+    let FactBody::Atom { tuple, .. } = &f.body else {
+        return Vec::new();
+    };
+    let slots = model.value_slots(tuple.key.relation);
+    let rel = &model.relations[tuple.key.relation as usize];
+    slots
+        .iter()
+        .zip(&tuple.values)
+        .filter_map(|((i, kind), v)| {
+            let v = v.as_ref()?;
+            let show = |x: i128| match kind {
+                ValueKind::Number => format_number(x),
+                ValueKind::Date => format_day(x),
+            };
+            let bound = |b: Bound| match b {
+                Bound::Infinite => (None, false),
+                Bound::Closed(x) => (Some(show(x)), true),
+                Bound::Open(x) => (Some(show(x)), false),
+            };
+            let (lo, lo_closed) = bound(v.interval.lo);
+            let (hi, hi_closed) = bound(v.interval.hi);
+            Some(ValueJson {
+                slot: rel.slots[*i].name.clone(),
+                text: v.text.clone(),
+                lo,
+                lo_closed,
+                hi,
+                hi_closed,
+                unit: v.interval.unit.map(|u| u.name()),
+            })
+        })
+        .collect()
 }
 
 pub fn evidence(run: &Run, model: &Model, id: FactId) -> EvidenceJson {
@@ -63,6 +117,7 @@ pub fn evidence(run: &Run, model: &Model, id: FactId) -> EvidenceJson {
         fact: f.text.clone(),
         fact_file: run.files.get(f.loc.file).display.clone(),
         fact_line: f.line,
+        values: values(model, f),
     }
 }
 

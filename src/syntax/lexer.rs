@@ -148,6 +148,22 @@ pub fn lex(text: &str, base: usize) -> Result<Vec<Token>, (Span, ErrorKind)> {
             continue;
         }
         if let Ok((r, w)) = word(rest) {
+            // A full stop after a number is a word of its own (`3.4%.`):
+            // only a decimal point between digits belongs to a number.
+            if let Some(n) = w.strip_suffix('.') {
+                if crate::value::is_number_word(&n.to_lowercase()) {
+                    for (text, start) in [(n, at), (".", at + n.len())] {
+                        tokens.push(Token {
+                            kind: TokenKind::Word,
+                            text: text.to_string(),
+                            norm: text.to_lowercase(),
+                            span: Span::new(start, start + text.len()),
+                        });
+                    }
+                    rest = r;
+                    continue;
+                }
+            }
             tokens.push(Token {
                 kind: TokenKind::Word,
                 text: w.to_string(),
@@ -227,6 +243,24 @@ mod tests {
                 (Comma, ",".into()),
                 (Word, "2025".into())
             ]
+        );
+    }
+
+    #[test]
+    fn a_full_stop_after_a_number_is_a_word() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("rose 3.4%. Then"),
+            vec![
+                (Word, "rose".into()),
+                (Word, "3.4%".into()),
+                (Word, ".".into()),
+                (Word, "Then".into())
+            ]
+        );
+        assert_eq!(
+            kinds("$27.36 U.S."),
+            vec![(Word, "$27.36".into()), (Word, "U.S.".into())]
         );
     }
 

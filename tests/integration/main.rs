@@ -3,9 +3,13 @@
 
 mod cases;
 mod cli;
+mod diagnostics;
+mod docs;
 mod errors;
 mod logic;
+mod lsp;
 mod synth;
+mod units;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
