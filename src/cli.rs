@@ -11,6 +11,7 @@ use crate::analyze::Options;
 use crate::eval::{check, Evaluator};
 use crate::load::{FileKind, Files};
 use crate::report::{self, human::Style, Run};
+use crate::Timings;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -21,6 +22,15 @@ use crate::report::{self, human::Style, Run};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print how long each stage took to stderr (`timing read 0.123s`, …).
+    #[arg(long, global = true)]
+    pub timings: bool,
+    /// Largest `.claims` or `.yaml` file read, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::load::MAX_TEXT_FILE)]
+    pub max_text_file: u64,
+    /// Largest `.jsonl` file read, in bytes (at most 4294967295).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::load::MAX_JSONL_FILE)]
+    pub max_jsonl_file: u64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -138,6 +148,12 @@ pub enum Command {
     },
 }
 
+thread_local! {
+    /// The file size limits of this run (set from the flags by `run`).
+    static LIMITS: std::cell::Cell<crate::load::Limits> =
+        std::cell::Cell::new(crate::load::Limits::default());
+}
+
 /// Exit codes (docs/language.md §17).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
@@ -157,6 +173,13 @@ pub fn run(args: Vec<String>) -> i32 {
         }
     };
     let mut stdout = std::io::stdout().lock();
+    let mut timings = Timings::default();
+    LIMITS.with(|l| {
+        l.set(crate::load::Limits {
+            text: cli.max_text_file,
+            jsonl: cli.max_jsonl_file,
+        })
+    });
     let code = match cli.command {
         Command::Check {
             paths,
@@ -189,19 +212,34 @@ pub fn run(args: Vec<String>) -> i32 {
                     max_evidence,
                 },
             },
+            &mut timings,
         ),
         Command::Eval {
             claim,
             paths,
             format,
             allow_outside_paths,
-        } => eval_command(&mut stdout, &claim, &paths, format, allow_outside_paths),
+        } => eval_command(
+            &mut stdout,
+            &claim,
+            &paths,
+            format,
+            allow_outside_paths,
+            &mut timings,
+        ),
         Command::Explain {
             location,
             paths,
             format,
             allow_outside_paths,
-        } => explain_command(&mut stdout, &location, &paths, format, allow_outside_paths),
+        } => explain_command(
+            &mut stdout,
+            &location,
+            &paths,
+            format,
+            allow_outside_paths,
+            &mut timings,
+        ),
         Command::Fmt { check, paths } => fmt_command(&mut stdout, check, &paths),
         Command::Lsp => {
             // The server owns stdout for the protocol.
@@ -215,7 +253,11 @@ pub fn run(args: Vec<String>) -> i32 {
                 Shell::Fish => clap_complete::Shell::Fish,
             };
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "claimcheck", &mut stdout);
+            // Into memory first: clap_complete panics when a write fails,
+            // and a closed pipe (`| head`) must end the command quietly.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "claimcheck", &mut script);
+            let _ = stdout.write_all(&script);
             EXIT_OK
         }
         Command::Conflicts {
@@ -229,9 +271,13 @@ pub fn run(args: Vec<String>) -> i32 {
             format,
             fail_on_conflict,
             allow_outside_paths,
+            &mut timings,
         ),
     };
     let _ = stdout.flush();
+    if cli.timings {
+        let _ = write!(std::io::stderr(), "{}", timings.render());
+    }
     code
 }
 
@@ -300,28 +346,22 @@ fn error_report(format: Format, problems: &[report::Problem]) -> String {
     }
 }
 
-fn check_command(out: &mut impl Write, args: &CheckArgs) -> i32 {
-    let ws = match crate::load_workspace(
-        &args.paths,
-        &Options {
-            allow_outside_paths: args.allow_outside_paths,
-        },
-    ) {
-        Ok(ws) => {
-            print_warnings(&ws);
-            ws
-        }
-        Err(f) => {
-            let problems = report::Problem::from_failure(&f);
-            emit(
-                out,
-                args.output.as_ref(),
-                &error_report(args.format, &problems),
-            );
-            return load_failed(&f);
-        }
+fn check_command(out: &mut impl Write, args: &CheckArgs, timings: &mut Timings) -> i32 {
+    let loaded = load(&args.paths, args.allow_outside_paths, timings, |f| {
+        let problems = report::Problem::from_failure(f);
+        emit(
+            out,
+            args.output.as_ref(),
+            &error_report(args.format, &problems),
+        );
+    });
+    let ws = match loaded {
+        Ok(ws) => ws,
+        Err(code) => return code,
     };
-    let mut results = check(&ws.model);
+    // A large workspace is never torn down: the process ends right after.
+    let ws = &*Box::leak(Box::new(ws));
+    let mut results = timings.time("evaluate", || check(&ws.model));
     let total = results.len();
     let mut selected_note = None;
     if let Some(pattern) = &args.select {
@@ -371,7 +411,7 @@ fn check_command(out: &mut impl Write, args: &CheckArgs) -> i32 {
             Err(message) => return usage_failed(out, args, "bad_baseline", message),
         },
     };
-    let text = match args.format {
+    let text = timings.time("report", || match args.format {
         Format::Human => {
             let mut human = report::human::render(&run, stdout_style(), &args.human);
             if let Some(note) = &selected_note {
@@ -389,7 +429,7 @@ fn check_command(out: &mut impl Write, args: &CheckArgs) -> i32 {
         Format::Github => report::ci::github(&run),
         Format::Sarif => report::sarif::render(&data),
         Format::Html => report::html::render(Some(&run), &data, args.max_matrix_sources),
-    };
+    });
     if args.format != Format::Human {
         if let Some(note) = &selected_note {
             let _ = writeln!(std::io::stderr(), "claimcheck: {note}");
@@ -398,6 +438,10 @@ fn check_command(out: &mut impl Write, args: &CheckArgs) -> i32 {
     if !emit(out, args.output.as_ref(), &text) {
         return EXIT_LOAD;
     }
+    std::mem::forget(text);
+    std::mem::forget(data);
+    let failed = run.failed();
+    std::mem::forget(results);
     let conflicted =
         args.fail_on_conflict && !crate::conflicts::find(&ws.model).conflicts.is_empty();
     if conflicted {
@@ -413,7 +457,7 @@ fn check_command(out: &mut impl Write, args: &CheckArgs) -> i32 {
             "claimcheck: verdicts changed since the baseline"
         );
     }
-    if run.failed() > 0 || conflicted || changed {
+    if failed > 0 || conflicted || changed {
         EXIT_FAILED
     } else {
         EXIT_OK
@@ -438,8 +482,11 @@ fn eval_command(
     paths: &[PathBuf],
     format: DataFormat,
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
-    let ws = match load_as(out, paths, allow_outside_paths, format) {
+    let ws = match load(paths, allow_outside_paths, timings, |f| {
+        json_errors(out, format, f)
+    }) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -495,6 +542,7 @@ fn explain_command(
     paths: &[PathBuf],
     format: DataFormat,
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
     let Some((file, line)) = location
         .rsplit_once(':')
@@ -506,7 +554,9 @@ fn explain_command(
         );
         return EXIT_LOAD;
     };
-    let ws = match load_as(out, paths, allow_outside_paths, format) {
+    let ws = match load(paths, allow_outside_paths, timings, |f| {
+        json_errors(out, format, f)
+    }) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -568,7 +618,7 @@ fn explain_command(
 }
 
 fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
-    let (files, errors) = crate::load::load(paths);
+    let (files, errors) = crate::load::load_with(paths, &LIMITS.with(std::cell::Cell::get));
     if !errors.is_empty() {
         return load_failed(&crate::LoadFailure { files, errors });
     }
@@ -608,8 +658,11 @@ fn conflicts_command(
     format: DataFormat,
     fail_on_conflict: bool,
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
-    let ws = match load_as(out, paths, allow_outside_paths, format) {
+    let ws = match load(paths, allow_outside_paths, timings, |f| {
+        json_errors(out, format, f)
+    }) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -635,35 +688,39 @@ fn conflicts_command(
     }
 }
 
-/// Loads the workspace; on failure also prints the errors as JSON on stdout
-/// when JSON was asked for.
-fn load_as(
-    out: &mut impl Write,
+/// Loads the workspace, or prints why not (on stderr, and through
+/// `on_failure` in the report's format) and gives the exit code.
+fn load(
     paths: &[PathBuf],
     allow_outside_paths: bool,
-    format: DataFormat,
+    timings: &mut Timings,
+    on_failure: impl FnOnce(&crate::LoadFailure),
 ) -> Result<crate::Workspace, i32> {
-    crate::load_workspace(
+    crate::load_workspace_timed(
         paths,
         &Options {
             allow_outside_paths,
         },
+        &LIMITS.with(std::cell::Cell::get),
+        timings,
     )
     .map_err(|f| {
-        if format == DataFormat::Json {
-            let problems = report::Problem::from_failure(&f);
-            let _ = out.write_all(report::json::render_errors(&problems).as_bytes());
-        }
+        on_failure(&f);
         load_failed(&f)
     })
-    .inspect(print_warnings)
+    .inspect(|ws| {
+        let mut err = std::io::stderr().lock();
+        for w in &ws.warnings {
+            let _ = writeln!(err, "{}", escape_lines(&ws.files.render(w)));
+        }
+    })
 }
 
-/// Prints the workspace's warnings (they never stop a run) on stderr.
-fn print_warnings(ws: &crate::Workspace) {
-    let mut err = std::io::stderr().lock();
-    for w in crate::value::warnings(&ws.model).iter().chain(&ws.warnings) {
-        let _ = writeln!(err, "{}", escape_lines(&ws.files.render(w)));
+/// With `--format json`, a failed load's errors as the JSON report on stdout.
+fn json_errors(out: &mut impl Write, format: DataFormat, f: &crate::LoadFailure) {
+    if format == DataFormat::Json {
+        let problems = report::Problem::from_failure(f);
+        let _ = out.write_all(report::json::render_errors(&problems).as_bytes());
     }
 }
 

@@ -6,9 +6,11 @@ mod cli;
 mod diagnostics;
 mod docs;
 mod errors;
+mod hostile;
 mod logic;
 mod lsp;
 mod reports;
+mod scale;
 mod synth;
 mod units;
 
