@@ -912,7 +912,7 @@ pub fn warnings(model: &crate::model::Model) -> Vec<crate::diag::Diagnostic> {
     for f in &model.facts {
         let tuples = match &f.body {
             FactBody::Atom { tuple, .. } => std::slice::from_ref(tuple),
-            FactBody::Only { listed, .. } => listed.as_slice(),
+            FactBody::Only(o) => o.listed.as_slice(),
         };
         let mut found = Vec::new();
         for t in tuples {
@@ -968,7 +968,7 @@ pub fn unit_hints(model: &crate::model::Model, claim: &crate::model::Claim) -> V
             for f in &model.facts {
                 let tuples = match &f.body {
                     FactBody::Atom { tuple, .. } => std::slice::from_ref(tuple),
-                    FactBody::Only { listed, .. } => listed.as_slice(),
+                    FactBody::Only(o) => o.listed.as_slice(),
                 };
                 for t in tuples.iter().filter(|t| t.key.relation == rel) {
                     if let Some(Some(fv)) = t.values.get(k) {
