@@ -37,6 +37,10 @@ pub struct DefHead {
 /// only the templates that can match at its first word (10,000 relations and
 /// 10,000 claims stay linear). A template that starts with a slot or an
 /// optional word is tried everywhere.
+/// A first word with more spellings than this (many optional parts) is not
+/// indexed by each: its template is tried at every position instead.
+const INDEXED_SPELLINGS: usize = 64;
+
 #[derive(Clone, Debug, Default)]
 pub struct TemplateIndex {
     /// First word (each of its forms) → templates, in lexicon order.
@@ -75,8 +79,10 @@ impl TemplateIndex {
                 Some(TemplatePart::Literal {
                     forms,
                     optional: false,
-                }) if !forms.iter().any(|f| f.starts_with('{')) => {
-                    let mut forms = forms.clone();
+                }) if !forms.pieces().any(|f| f.starts_with('{'))
+                    && forms.sample(INDEXED_SPELLINGS + 1).len() <= INDEXED_SPELLINGS =>
+                {
+                    let mut forms = forms.sample(INDEXED_SPELLINGS);
                     forms.sort();
                     forms.dedup();
                     for f in forms {
