@@ -23,6 +23,9 @@ pub const MAX_DEPTH: usize = 128;
 pub const MAX_BINDINGS: u128 = 1_000_000;
 /// Most partial matches tried for one template at one position.
 const MATCH_BUDGET: usize = 20_000;
+/// A template whose first word has more spellings than this (optional parts
+/// multiply them) is tried at every position instead of being indexed.
+const MAX_INDEXED_SPELLINGS: usize = 64;
 
 const KEYWORDS: [&str; 7] = ["and", "or", "not", "no", "every", "some", "in"];
 
@@ -37,10 +40,6 @@ pub struct DefHead {
 /// only the templates that can match at its first word (10,000 relations and
 /// 10,000 claims stay linear). A template that starts with a slot or an
 /// optional word is tried everywhere.
-/// A first word with more spellings than this (many optional parts) is not
-/// indexed by each: its template is tried at every position instead.
-const INDEXED_SPELLINGS: usize = 64;
-
 #[derive(Clone, Debug, Default)]
 pub struct TemplateIndex {
     /// First word (each of its forms) → templates, in lexicon order.
@@ -75,21 +74,24 @@ impl TemplateIndex {
                     .map(|(d, h)| ((Target::Definition(d as u32), 0), &h.template)),
             );
         for (target, t) in all {
-            match t.parts.first() {
+            let first_words = match t.parts.first() {
                 Some(TemplatePart::Literal {
                     forms,
                     optional: false,
-                }) if !forms.pieces().any(|f| f.starts_with('{'))
-                    && forms.sample(INDEXED_SPELLINGS + 1).len() <= INDEXED_SPELLINGS =>
-                {
-                    let mut forms = forms.sample(INDEXED_SPELLINGS);
-                    forms.sort();
-                    forms.dedup();
-                    for f in forms {
+                }) => forms
+                    .spellings(MAX_INDEXED_SPELLINGS)
+                    .filter(|all| !all.iter().any(|f| f.starts_with('{'))),
+                _ => None,
+            };
+            match first_words {
+                Some(mut words) => {
+                    words.sort();
+                    words.dedup();
+                    for f in words {
                         ix.by_word.entry(f).or_default().push(target);
                     }
                 }
-                _ => ix.anywhere.push(target),
+                None => ix.anywhere.push(target),
             }
         }
         ix
