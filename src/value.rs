@@ -1249,6 +1249,19 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// No text makes value reading panic, and what reads shows.
+        #[test]
+        fn any_words_read_without_panic(s in "([-−]?(US\\$|\\$|€|£)?[0-9,.]{0,25}(bn|tn|%|bn%)?| |between|and|about|more|than|per|cent|percent|dollars?|euros?|trillion|trilion|million%|[a-z]{1,9}){0,8}") {
+            if let Ok(toks) = lex(&s, 0) {
+                for kind in [ValueKind::Number, ValueKind::Date] {
+                    if let Ok(i) = read(kind, &toks) {
+                        let _ = i.display(kind);
+                    }
+                }
+                let _ = number_warning(&toks);
+            }
+        }
+
         /// What reports show of a number reads back as the same number.
         #[test]
         fn shown_numbers_read_back(
