@@ -232,17 +232,60 @@ impl Workspace {
         ));
         errors.sort_by_key(|d| d.loc);
         self.shapes.insert(file, new);
-        self.set_analysis(model, errors);
+        // Facts and declarations are as before: a claim read the same way
+        // as before has the same outcome, so only new claims are evaluated.
+        let mut known: HashMap<String, crate::eval::Outcome> = HashMap::new();
+        for (a, r) in self
+            .analysis
+            .model
+            .assertions
+            .iter()
+            .zip(&self.analysis.results)
+        {
+            if let Some(r) = r {
+                known.insert(a.text.clone(), r.outcome.clone());
+            }
+        }
+        self.set_analysis_with(model, errors, &known);
         self.analysis.claims_only = true;
         true
     }
 
     fn set_analysis(&mut self, model: Model, errors: Vec<Diagnostic>) {
-        let mut results: Vec<Option<Checked>> = vec![None; model.assertions.len()];
-        for c in crate::eval::check(&model) {
-            let i = c.assertion;
-            results[i] = Some(c);
-        }
+        self.set_analysis_with(model, errors, &HashMap::new())
+    }
+
+    /// Keeps a new analysis; `known` holds outcomes of claims (by their
+    /// text) that need no evaluation.
+    fn set_analysis_with(
+        &mut self,
+        model: Model,
+        errors: Vec<Diagnostic>,
+        known: &HashMap<String, crate::eval::Outcome>,
+    ) {
+        let results: Vec<Option<Checked>> = model
+            .assertions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let outcome = match known.get(&a.text) {
+                    Some(o) => o.clone(),
+                    None => {
+                        crate::eval::Evaluator::new(&model, a.as_of.as_ref().map(|v| v.interval))
+                            .eval(&a.claim)
+                    }
+                };
+                let passed = match a.expectation {
+                    crate::syntax::ast::Expectation::Verdict(v) => Some(outcome.verdict() == v),
+                    crate::syntax::ast::Expectation::Check => None,
+                };
+                Some(Checked {
+                    assertion: i,
+                    outcome,
+                    passed,
+                })
+            })
+            .collect();
         let mut names: HashMap<String, Vec<Named>> = HashMap::new();
         let mut add = |text: &str, n: Named| {
             let v = names.entry(name_key(text)).or_default();
