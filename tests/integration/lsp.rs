@@ -400,11 +400,58 @@ fn an_editor_session() {
         "{l:?}"
     );
 
+    // Group names after `in`.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": rules, "version": 8}, "contentChanges": [{"text": format!("{RULES}assert: every x in \n")}]}),
+    );
+    let c = lsp.result("textDocument/completion", at(&rules, 9, 19));
+    assert_eq!(labels(&c), ["axis"]);
+    // In YAML: the keys of the section, and source ids after `source:`.
+    let c = lsp.result("textDocument/completion", at(&facts, 22, 4));
+    let l = labels(&c);
+    assert!(
+        l.contains(&"says".to_string()) && l.contains(&"as_of".to_string()),
+        "{l:?}"
+    );
+    assert!(!l.contains(&"publisher".to_string()), "{l:?}");
+    let c = lsp.result("textDocument/completion", at(&facts, 23, 12));
+    assert_eq!(labels(&c), ["axis-report", "gabuev"]);
+    // A group's name in YAML goes to its declaration in the rule file.
+    let def = lsp.result("textDocument/definition", at(&facts, 15, 12));
+    assert_eq!(def["uri"], rules.as_str());
+    assert_eq!(def["range"]["start"]["line"], 3);
+
+    // Half-typed and broken text never stops the server.
+    for (v, broken) in [
+        "assert: \"unterminated",
+        "relation x: {",
+        "expect: ((((",
+        "define {a} x: {a} and",
+        "\u{0}\u{7f}ü\t:::",
+    ]
+    .iter()
+    .enumerate()
+    {
+        lsp.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": rules, "version": 100 + v}, "contentChanges": [{"text": format!("{RULES}{broken}\n")}]}),
+        );
+        for method in [
+            "textDocument/hover",
+            "textDocument/completion",
+            "textDocument/definition",
+        ] {
+            let r = lsp.request(method, at(&rules, 9, 5));
+            assert!(r.get("error").is_none(), "{method} on {broken:?}: {r}");
+        }
+    }
+
     // Formatting: the layout `claimcheck fmt` writes.
     let messy = "assert:   mutual defense treaty between North Korea   and Russia\n\n\n";
     lsp.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": rules, "version": 8}, "contentChanges": [{"text": format!("{RULES}{messy}")}]}),
+        json!({"textDocument": {"uri": rules, "version": 200}, "contentChanges": [{"text": format!("{RULES}{messy}")}]}),
     );
     let edits = lsp.result(
         "textDocument/formatting",
