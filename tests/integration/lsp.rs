@@ -251,6 +251,31 @@ fn an_editor_session() {
         "{d:?}"
     );
 
+    // Two places: a clashing declaration points at the first one.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": rules, "version": 2}, "contentChanges": [{"text": format!("{RULES}entity Iran (city)\n")}]}),
+    );
+    // Rule files are read first: the YAML declaration is the second one.
+    let d = lsp.diagnostics("facts.yaml");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(
+        d[0]["message"],
+        "entity `Iran` is declared twice with different content"
+    );
+    assert_eq!(d[0]["range"]["start"]["line"], 12);
+    let related = &d[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], rules.as_str());
+    assert_eq!(related["location"]["range"]["start"]["line"], 9);
+    assert_eq!(related["message"], "the first declaration of entity `Iran`");
+    lsp.diagnostics("treaty.claims");
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": rules, "version": 2}, "contentChanges": [{"text": typo}]}),
+    );
+    assert_eq!(lsp.diagnostics("facts.yaml"), Vec::<Value>::new());
+    assert_eq!(lsp.diagnostics("treaty.claims").len(), 2);
+
     // An incremental edit: the claim now names a pair with no treaty, so
     // the assertion fails with its verdict and sources.
     lsp.notify(
