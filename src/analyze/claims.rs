@@ -1,5 +1,5 @@
 //! Reading claims: turns a token list into a `Claim` tree, matching atoms
-//! against every relation and definition template of the workspace (SPEC §2.4):
+//! against every relation and definition template of the workspace (docs/language.md §7):
 //! the longest template match at each position, with no backtracking to a
 //! shorter atom; `and`/`or`/`not`/`no`, parentheses and quantifiers around
 //! atoms. On failure it reads the words again loosely to say what is wrong:
@@ -7,11 +7,13 @@
 
 use std::collections::HashMap;
 
+use super::hints;
 use crate::diag::{edit_distance, nearest, Diagnostic, ErrorKind, FileId, Span};
 use crate::model::{
     Arg, Atom, Claim, Entity, EntityId, Group, GroupId, Quantifier, Relation, Slot, SlotType,
     Target, Template, TemplatePart, Term, Value,
 };
+use crate::syntax::ast::Forms;
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::value::{self, ValueKind, MAX_PHRASE_TOKENS};
 
@@ -21,6 +23,9 @@ pub const MAX_DEPTH: usize = 128;
 pub const MAX_BINDINGS: u128 = 1_000_000;
 /// Most partial matches tried for one template at one position.
 const MATCH_BUDGET: usize = 20_000;
+/// A template whose first word has more spellings than this (optional parts
+/// multiply them) is tried at every position instead of being indexed.
+const MAX_INDEXED_SPELLINGS: usize = 64;
 
 const KEYWORDS: [&str; 7] = ["and", "or", "not", "no", "every", "some", "in"];
 
@@ -31,8 +36,99 @@ pub struct DefHead {
     pub template: Template,
 }
 
+/// Templates by the literal words they can start with, so an atom tries
+/// only the templates that can match at its first word (10,000 relations and
+/// 10,000 claims stay linear). A template that starts with a slot or an
+/// optional word is tried everywhere.
+#[derive(Clone, Debug, Default)]
+pub struct TemplateIndex {
+    /// First word (each of its forms) → templates, in lexicon order.
+    by_word: HashMap<String, Vec<(Target, usize)>>,
+    /// Templates that may match whatever the first word is.
+    anywhere: Vec<(Target, usize)>,
+}
+
+fn order(t: &(Target, usize)) -> (u8, u32, usize) {
+    match t.0 {
+        Target::Relation(r) => (0, r, t.1),
+        Target::Definition(d) => (1, d, t.1),
+    }
+}
+
+impl TemplateIndex {
+    pub fn build(relations: &[Relation], definitions: &[DefHead]) -> TemplateIndex {
+        let mut ix = TemplateIndex::default();
+        let all = relations
+            .iter()
+            .enumerate()
+            .flat_map(|(r, rel)| {
+                rel.templates
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, t)| ((Target::Relation(r as u32), i), t))
+            })
+            .chain(
+                definitions
+                    .iter()
+                    .enumerate()
+                    .map(|(d, h)| ((Target::Definition(d as u32), 0), &h.template)),
+            );
+        for (target, t) in all {
+            let first_words = match t.parts.first() {
+                Some(TemplatePart::Literal {
+                    forms,
+                    optional: false,
+                }) => forms
+                    .spellings(MAX_INDEXED_SPELLINGS)
+                    .filter(|all| !all.iter().any(|f| f.starts_with('{'))),
+                _ => None,
+            };
+            match first_words {
+                Some(mut words) => {
+                    words.sort();
+                    words.dedup();
+                    for f in words {
+                        ix.by_word.entry(f).or_default().push(target);
+                    }
+                }
+                None => ix.anywhere.push(target),
+            }
+        }
+        ix
+    }
+
+    /// The templates that may match at `t`, in lexicon order (relations by
+    /// id and template, then definitions).
+    fn candidates(&self, t: &Token, defs: bool) -> Vec<(Target, usize)> {
+        let mut out: Vec<(Target, usize)> = match t.kind {
+            TokenKind::Word | TokenKind::Comma | TokenKind::Colon => {
+                let mut v = self.anywhere.clone();
+                if let Some(w) = self.by_word.get(&t.norm) {
+                    v.extend_from_slice(w);
+                }
+                v
+            }
+            // `{x}` may be an escaped literal word of any template.
+            TokenKind::Placeholder => {
+                let mut v = self.anywhere.clone();
+                v.extend(self.by_word.values().flatten().copied());
+                v
+            }
+            _ => self.anywhere.clone(),
+        };
+        if !defs {
+            out.retain(|t| matches!(t.0, Target::Relation(_)));
+        }
+        out.sort_by_key(order);
+        out.dedup();
+        out
+    }
+}
+
 /// Everything a claim can name: built once by the analyzer.
 pub struct Lexicon<'a> {
+    /// Templates by their first literal word.
+    pub index: &'a TemplateIndex,
     pub entities: &'a [Entity],
     pub groups: &'a [Group],
     pub relations: &'a [Relation],
@@ -117,14 +213,10 @@ impl Lexicon<'_> {
 /// Whether a template's literal word (one of `forms`) is the token. An
 /// escaped `\{x\}` in a template is the literal word `{x}`, which the lexer
 /// reads as a placeholder token.
-fn literal_matches(forms: &[String], t: &Token) -> bool {
+fn literal_matches(forms: &Forms, t: &Token) -> bool {
     match t.kind {
         TokenKind::Word | TokenKind::Comma | TokenKind::Colon => forms.contains(&t.norm),
-        TokenKind::Placeholder => forms.iter().any(|f| {
-            f.strip_prefix('{')
-                .and_then(|f| f.strip_suffix('}'))
-                .is_some_and(|inner| inner == t.norm)
-        }),
+        TokenKind::Placeholder => forms.contains(&format!("{{{}}}", t.norm)),
         _ => false,
     }
 }
@@ -149,6 +241,10 @@ enum Problem {
     },
     /// Words where a value belongs that are no valid value phrase.
     BadValue(Span, String, ValueKind),
+    /// A misspelt month where a date belongs: the word and the month.
+    MonthTypo(Span, String, &'static str),
+    /// A number in words where a number belongs.
+    NumberWord(Span, String, Option<u64>),
     /// A number whose unit or multiplier is wrong.
     BadUnit(Span, value::ValueError),
     ParamKind {
@@ -200,6 +296,9 @@ pub struct Reader<'a> {
     /// Set when a claim-level "unknown relation" error should be held back
     /// (a relation declaration failed to parse, so it may be the cause).
     pub quiet_unknown_relation: bool,
+    /// Tokens of the last atom read: where a loose reading may explain the
+    /// words after it.
+    last_atom: Option<(usize, usize)>,
 }
 
 /// The error of a read: what went wrong is already in `Reader::errors`.
@@ -239,6 +338,7 @@ impl<'a> Reader<'a> {
             uses: Vec::new(),
             errors: Vec::new(),
             quiet_unknown_relation: false,
+            last_atom: None,
         }
     }
 
@@ -289,6 +389,12 @@ impl<'a> Reader<'a> {
                 self.as_of_error(pos);
             } else if let Some(kind) = self.misspelt_after_number(pos) {
                 self.error(t.span, kind);
+            } else if let Some(problems) = self.longer_loose_reading(pos) {
+                // `Iran met Russia in Junuary 2025`, where the date of `met`
+                // may be left out: the words after the atom are a bad date.
+                for p in problems {
+                    self.report(p);
+                }
             } else {
                 self.error(
                     t.span,
@@ -300,6 +406,28 @@ impl<'a> Reader<'a> {
             return Err(Reported);
         }
         Ok(c)
+    }
+
+    /// When the last atom ends at `pos` and a loose reading of it runs past
+    /// `pos`, what that reading found wrong (a bad value, usually).
+    fn longer_loose_reading(&self, pos: usize) -> Option<Vec<Problem>> {
+        let (start, end) = self.last_atom?;
+        if end != pos {
+            return None;
+        }
+        self.matches(start, true)
+            .into_iter()
+            .filter(|m| m.2.end > pos && !m.2.problems.is_empty())
+            .max_by_key(|m| {
+                let values = m.2.problems.iter().all(|p| {
+                    matches!(
+                        p,
+                        Problem::BadValue(..) | Problem::MonthTypo(..) | Problem::NumberWord(..)
+                    )
+                });
+                (m.2.end, values, std::cmp::Reverse(m.2.problems.len()))
+            })
+            .map(|m| m.2.problems)
     }
 
     /// `… was $27.36 trilion`: a misspelt multiplier or unit word right
@@ -594,6 +722,19 @@ impl<'a> Reader<'a> {
     }
 
     /// Fills one slot at `ti`: every candidate, longest first.
+    /// A misspelt month (in a date) or a number in words (in a number) at
+    /// token `k`.
+    fn value_hint(&self, kind: ValueKind, k: usize) -> Option<Problem> {
+        let t = self.tok(k).filter(|t| t.kind == TokenKind::Word)?;
+        match kind {
+            ValueKind::Date => {
+                hints::near_month(&t.text).map(|m| Problem::MonthTypo(t.span, t.text.clone(), m))
+            }
+            ValueKind::Number => hints::number_word(&t.text)
+                .map(|v| Problem::NumberWord(t.span, t.text.clone(), Some(v))),
+        }
+    }
+
     fn fill(&self, slot: &Slot, ti: usize, loose: bool) -> Vec<(usize, Arg, Option<Problem>)> {
         let mut out = Vec::new();
         let Some(t) = self.tok(ti) else { return out };
@@ -630,12 +771,18 @@ impl<'a> Reader<'a> {
                 }
                 out.sort_by_key(|c| std::cmp::Reverse(c.0));
                 // Read loosely, words that start like a value but are none
-                // (`999999999999999999999999`, `Feb 30, 2024`) are that problem.
-                if loose && out.is_empty() && value::starts_like(*kind, t) {
-                    for len in (1..=max).rev() {
-                        let span = self.span_of(ti, ti + len);
-                        let problem = Problem::BadValue(span, self.text_of(ti, ti + len), *kind);
-                        out.push((len, Arg::Value(None), Some(problem)));
+                // (`999999999999999999999999`, `Feb 30, 2024`) are that
+                // problem; a misspelt month or a number in words is named.
+                if loose && out.is_empty() {
+                    let hint = |k: usize| self.value_hint(*kind, k);
+                    if value::starts_like(*kind, t) || hint(ti).is_some() {
+                        for len in (1..=max).rev() {
+                            let problem = (ti..ti + len).find_map(hint).unwrap_or_else(|| {
+                                let span = self.span_of(ti, ti + len);
+                                Problem::BadValue(span, self.text_of(ti, ti + len), *kind)
+                            });
+                            out.push((len, Arg::Value(None), Some(problem)));
+                        }
                     }
                 }
             }
@@ -816,11 +963,9 @@ impl<'a> Reader<'a> {
 
     /// The best matches at `pos` of the templates this context may use.
     fn matches(&self, pos: usize, loose: bool) -> Vec<(Target, usize, Partial)> {
-        self.matches_of(
-            pos,
-            loose,
-            self.lex.templates(self.context != Context::Fact),
-        )
+        let defs = self.context != Context::Fact;
+        let candidates = self.lex.index.candidates(&self.toks[pos], defs);
+        self.matches_of(pos, loose, candidates)
     }
 
     /// The best match at `pos` of each of `templates` that matches there.
@@ -942,6 +1087,7 @@ impl<'a> Reader<'a> {
         if let Target::Definition(d) = target {
             self.uses.push(*d);
         }
+        self.last_atom = Some((pos, end));
         let atom = Atom {
             target: *target,
             args,
@@ -1021,10 +1167,10 @@ impl<'a> Reader<'a> {
             let mut hits = 0;
             for p in &tpl.parts {
                 if let TemplatePart::Literal { forms, .. } = p {
-                    if forms.iter().any(|f| {
-                        phrase_words
-                            .iter()
-                            .any(|w| w == f || (f.len() > 3 && edit_distance(w, f) <= 1))
+                    let near = forms.sample(8);
+                    if phrase_words.iter().any(|w| {
+                        forms.contains(w)
+                            || near.iter().any(|f| f.len() > 3 && edit_distance(w, f) <= 1)
                     }) {
                         hits += 1;
                     }
@@ -1062,6 +1208,12 @@ impl<'a> Reader<'a> {
                     wants: kind.wants(),
                 },
             ),
+            Problem::MonthTypo(span, word, month) => {
+                self.error(span, ErrorKind::MisspeltMonth { word, month })
+            }
+            Problem::NumberWord(span, word, value) => {
+                self.error(span, ErrorKind::NumberInWords { word, value })
+            }
             Problem::UnknownEntity(span, name) => {
                 let suggestions = nearest(&name, self.lex.all_names());
                 self.error(

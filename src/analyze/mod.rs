@@ -6,18 +6,24 @@
 
 pub mod claims;
 mod facts;
+mod hints;
+pub mod lint;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::Instant;
+
+use rustc_hash::FxHashMap;
 
 use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
-use crate::facts::{parse_jsonl, parse_yaml, RawFact, RawFactFile};
+use crate::facts::{parse_yaml, RawFactFile};
 use crate::load::{FileKind, Files};
 use crate::model::*;
 use crate::syntax::ast::{self, StatementKind};
 use crate::syntax::lexer::{fold_spaces, lex, name_words, Token, TokenKind};
 use crate::syntax::parser::parse_rule_file;
 use crate::value::{self, ValueKind};
-use claims::{Context, DefHead, Lexicon, Reader};
+use crate::Timings;
+use claims::{Context, DefHead, Lexicon, Reader, TemplateIndex};
 
 /// Longest chain of definitions using definitions.
 pub const MAX_DEFINITION_DEPTH: usize = 32;
@@ -31,7 +37,16 @@ pub struct Options {
 
 /// Builds the model of a loaded workspace, or returns every error found.
 pub fn analyze(files: &Files, options: &Options) -> Result<Model, Vec<Diagnostic>> {
-    let (model, errors) = analyze_partial(files, options);
+    analyze_timed(files, options, &mut Timings::default())
+}
+
+/// `analyze`, adding the time of its stages (parse, resolve, index) to `timings`.
+pub fn analyze_timed(
+    files: &Files,
+    options: &Options,
+    timings: &mut Timings,
+) -> Result<Model, Vec<Diagnostic>> {
+    let (model, errors) = analyze_partial_timed(files, options, timings);
     if errors.is_empty() {
         Ok(model)
     } else {
@@ -43,11 +58,21 @@ pub fn analyze(files: &Files, options: &Options) -> Result<Model, Vec<Diagnostic
 /// resolve: the editor server names, completes and evaluates what it can
 /// while a line is half typed. Statements and facts with errors are left out.
 pub fn analyze_partial(files: &Files, options: &Options) -> (Model, Vec<Diagnostic>) {
+    analyze_partial_timed(files, options, &mut Timings::default())
+}
+
+/// `analyze_partial`, adding the time of its stages to `timings`.
+pub fn analyze_partial_timed(
+    files: &Files,
+    options: &Options,
+    timings: &mut Timings,
+) -> (Model, Vec<Diagnostic>) {
     let mut a = Analyzer {
         allow_outside_paths: options.allow_outside_paths,
         ..Analyzer::default()
     };
-    a.run(files);
+    a.run(files, timings);
+    a.drop_consequences();
     a.errors.sort_by_key(|d| d.loc);
     a.errors.dedup();
     (a.model, a.errors)
@@ -59,6 +84,15 @@ struct Analyzer {
     errors: Vec<Diagnostic>,
     /// Name or alias (lower-cased words, one space) → entity.
     name_index: HashMap<String, EntityId>,
+    /// Name or alias exactly as declared → entity: looked up before the
+    /// text is split into words and case-folded.
+    exact_names: FxHashMap<String, EntityId>,
+    /// Relation name exactly as declared → relation.
+    relation_exact: FxHashMap<String, RelId>,
+    /// Per source: whether its document has a text quotes are checked against.
+    has_text: Vec<bool>,
+    /// Templates by first literal word (built once every template is known).
+    template_index: TemplateIndex,
     /// First word → (words, entity), longest first: for matching claims.
     names: HashMap<String, Vec<(Vec<String>, EntityId)>>,
     group_index: HashMap<String, GroupId>,
@@ -70,7 +104,12 @@ struct Analyzer {
     broken_relations: bool,
     broken_entities: bool,
     broken_groups: bool,
+    /// Entities declared twice with different content: the first stands, and
+    /// errors that only follow from the clash are not reported.
+    disputed: Vec<EntityId>,
     allow_outside_paths: bool,
+    /// The workspace's folders (source texts must resolve inside them).
+    roots: Vec<std::path::PathBuf>,
     /// Bindings each definition's body ranges over (see `bindings`).
     binding_memo: HashMap<DefId, u128>,
 }
@@ -86,15 +125,41 @@ fn key_of(words: &[String]) -> String {
 }
 
 impl Analyzer {
+    /// Drops the errors caused only by an earlier one: a slot-kind error about
+    /// an entity declared twice with different kinds (`Russia` a country in
+    /// one file, a person in another) repeats the duplicate's error at every use.
+    fn drop_consequences(&mut self) {
+        if self.disputed.is_empty() {
+            return;
+        }
+        let fold = |s: &str| fold_spaces(&s.to_lowercase());
+        let names: HashSet<String> = self
+            .disputed
+            .iter()
+            .flat_map(|&id| {
+                let e = &self.model.entities[id as usize];
+                std::iter::once(&e.name).chain(&e.aliases)
+            })
+            .map(|n| fold(n))
+            .collect();
+        self.errors.retain(|d| match &d.kind {
+            ErrorKind::WrongKind { entity, .. } => !names.contains(&fold(entity)),
+            ErrorKind::VarWrongKind { member, .. } => !names.contains(&fold(member)),
+            _ => true,
+        });
+    }
+
     fn error(&mut self, file: FileId, span: Span, kind: ErrorKind) {
         self.errors.push(Diagnostic::new(file, span, kind));
     }
 
-    fn run(&mut self, files: &Files) {
-        // Parse every file.
+    fn run(&mut self, files: &Files, timings: &mut Timings) {
+        self.roots = files.roots.clone();
+        // Parse every file (JSONL files are read line by line as they resolve).
+        let start = Instant::now();
         let mut rules = Vec::new();
         let mut yamls: Vec<(FileId, RawFactFile)> = Vec::new();
-        let mut jsonls: Vec<(FileId, Vec<RawFact>)> = Vec::new();
+        let mut jsonls: Vec<FileId> = Vec::new();
         for (i, f) in files.files.iter().enumerate() {
             let id = FileId(i as u32);
             match f.kind {
@@ -143,17 +208,13 @@ impl Analyzer {
                     }
                     yamls.push((id, raw));
                 }
-                FileKind::Jsonl => {
-                    let (raw, errs) = parse_jsonl(&f.text);
-                    for (span, kind) in errs {
-                        self.error(id, span, kind);
-                    }
-                    jsonls.push((id, raw));
-                }
+                FileKind::Jsonl => jsonls.push(id),
                 FileKind::Text => {}
             }
         }
+        timings.add("parse", start.elapsed());
 
+        let start = Instant::now();
         self.entities(&rules, &yamls);
         self.groups(&rules, &yamls);
         self.relations(&rules);
@@ -161,6 +222,10 @@ impl Analyzer {
         self.sources(files, &yamls);
         self.facts(files, &yamls, &jsonls);
         self.assertions(&rules);
+        timings.add("resolve", start.elapsed());
+        timings.time("index", || {
+            self.model.index = Index::build(&self.model.facts);
+        });
     }
 
     // -- Entities -----------------------------------------------------------
@@ -232,8 +297,10 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "entity",
                                 name: name.text.clone(),
+                                first: Some(e.loc),
                             },
                         );
+                        self.disputed.push(id);
                     }
                     continue;
                 }
@@ -282,6 +349,14 @@ impl Analyzer {
                 }
             }
         }
+        for (id, e) in self.model.entities.iter().enumerate() {
+            for n in std::iter::once(&e.name).chain(&e.aliases) {
+                let by_words = name_words(n).and_then(|w| self.name_index.get(&key_of(&w)));
+                if by_words == Some(&(id as EntityId)) {
+                    self.exact_names.insert(n.clone(), id as EntityId);
+                }
+            }
+        }
         for (key, &id) in &self.name_index {
             let words: Vec<String> = key.split(' ').map(str::to_string).collect();
             self.names
@@ -295,6 +370,12 @@ impl Analyzer {
     }
 
     fn entity_error(&mut self, file: FileId, span: Span, text: &str) {
+        let mut errs = Vec::new();
+        self.entity_error_into(&mut errs, file, span, text);
+        self.errors.extend(errs);
+    }
+
+    fn entity_error_into(&self, errs: &mut Vec<Diagnostic>, file: FileId, span: Span, text: &str) {
         if self.broken_entities {
             return;
         }
@@ -310,7 +391,7 @@ impl Analyzer {
             })
             .collect();
         let suggestions = nearest(text, known);
-        self.errors.push(Diagnostic::new(
+        errs.push(Diagnostic::new(
             file,
             span,
             ErrorKind::UnknownEntity {
@@ -323,11 +404,20 @@ impl Analyzer {
 
     /// Resolves an entity written as a whole string (YAML args, group members).
     fn resolve_entity(&mut self, file: FileId, span: Span, text: &str) -> Option<EntityId> {
-        let id = name_words(text).and_then(|w| self.name_index.get(&key_of(&w)).copied());
+        let id = self.entity_of(text);
         if id.is_none() {
             self.entity_error(file, span, text);
         }
         id
+    }
+
+    /// The entity a whole string names: exact text first, then its words
+    /// case-folded.
+    fn entity_of(&self, text: &str) -> Option<EntityId> {
+        if let Some(&id) = self.exact_names.get(text) {
+            return Some(id);
+        }
+        name_words(text).and_then(|w| self.name_index.get(&key_of(&w)).copied())
     }
 
     // -- Groups ---------------------------------------------------------------
@@ -400,6 +490,7 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "group",
                                 name: name.clone(),
+                                first: Some(self.model.groups[gid as usize].loc),
                             },
                         );
                     }
@@ -590,18 +681,20 @@ impl Analyzer {
                     else {
                         break;
                     };
-                    let after: Vec<&str> = match c.parts.get(pi + 2 + k) {
-                        Some(TemplatePart::Literal { forms, .. }) => {
-                            forms.iter().map(String::as_str).collect()
-                        }
-                        _ => Vec::new(),
-                    };
-                    let word = forms.iter().find(|f| {
-                        value::belongs_to_number(f, None)
-                            || (f.as_str() == "per" && after.contains(&"cent"))
+                    let cent_after = matches!(
+                        c.parts.get(pi + 2 + k),
+                        Some(TemplatePart::Literal { forms, .. }) if forms.contains("cent")
+                    );
+                    // A word's first spellings are enough to see a unit word.
+                    let word = forms.sample(64).into_iter().find(|f| {
+                        value::belongs_to_number(f, None) || (f.as_str() == "per" && cent_after)
                     });
                     if let Some(word) = word {
-                        let word = if word == "per" { "per cent" } else { word };
+                        let word = if word == "per" {
+                            "per cent"
+                        } else {
+                            word.as_str()
+                        };
                         self.error(
                             file,
                             *span,
@@ -652,6 +745,7 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "relation",
                                 name: decl.name.text.clone(),
+                                first: Some(self.model.relations[id as usize].loc),
                             },
                         );
                     }
@@ -672,6 +766,9 @@ impl Analyzer {
                 }
                 let id = self.model.relations.len() as RelId;
                 signatures.insert(id, sig);
+                if key == decl.name.text.to_lowercase() {
+                    self.relation_exact.insert(decl.name.text.clone(), id);
+                }
                 self.relation_index.insert(key, id);
                 self.model.relations.push(Relation {
                     name: decl.name.text.clone(),
@@ -690,6 +787,7 @@ impl Analyzer {
 
     fn lexicon(&self) -> Lexicon<'_> {
         Lexicon {
+            index: &self.template_index,
             entities: &self.model.entities,
             groups: &self.model.groups,
             relations: &self.model.relations,
@@ -710,7 +808,7 @@ impl Analyzer {
             name: String,
         }
         let mut pending: Vec<Pending> = Vec::new();
-        let mut bodies: HashMap<String, (usize, String)> = HashMap::new();
+        let mut bodies: HashMap<String, (usize, String, Loc)> = HashMap::new();
         for r in rules {
             for s in &r.ast.statements {
                 let StatementKind::Define(d) = &s.kind else {
@@ -745,7 +843,7 @@ impl Analyzer {
                 }
                 let key = d.template.text.to_lowercase();
                 let body_text = crate::syntax::parser::tokens_text(r.text, &d.body).to_lowercase();
-                if let Some((_, prev)) = bodies.get(&key) {
+                if let Some((_, prev, first)) = bodies.get(&key) {
                     if *prev != body_text {
                         self.error(
                             r.file,
@@ -753,12 +851,17 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "definition",
                                 name: d.template.text.clone(),
+                                first: Some(*first),
                             },
                         );
                     }
                     continue;
                 }
-                bodies.insert(key, (self.def_heads.len(), body_text));
+                let first = Loc {
+                    file: r.file,
+                    span: d.template.span,
+                };
+                bodies.insert(key, (self.def_heads.len(), body_text, first));
                 self.def_heads.push(DefHead {
                     slots,
                     template: templates.remove(0),
@@ -773,6 +876,7 @@ impl Analyzer {
             }
         }
         // Read the bodies now that every template is known.
+        self.template_index = TemplateIndex::build(&self.model.relations, &self.def_heads);
         let mut read: Vec<Option<Claim>> = Vec::new();
         let mut uses: Vec<Vec<u32>> = Vec::new();
         let mut inferred: Vec<Vec<Option<SlotType>>> = Vec::new();
@@ -1081,7 +1185,9 @@ pub fn read_claim(
             template: d.template.clone(),
         })
         .collect();
+    let index = TemplateIndex::build(&model.relations, &heads);
     let lexicon = Lexicon {
+        index: &index,
         entities: &model.entities,
         groups: &model.groups,
         relations: &model.relations,

@@ -150,9 +150,9 @@ fn related(
             .find(|e| key(&e.name) == k || e.aliases.iter().any(|a| key(a) == k))
     };
     match kind {
-        ErrorKind::Duplicate { what, name } => {
+        ErrorKind::Duplicate { what, name, first } => {
             let k = key(name);
-            let loc = match *what {
+            let loc = first.or_else(|| match *what {
                 "entity" => entity(name).map(|e| e.loc),
                 "group" => model
                     .groups
@@ -170,7 +170,7 @@ fn related(
                     .find(|s| s.id == *name)
                     .and_then(|s| s.loc),
                 _ => None,
-            }?;
+            })?;
             Some((loc, format!("the first declaration of {what} `{name}`")))
         }
         ErrorKind::AliasClash { alias, first, .. } => {

@@ -1,4 +1,4 @@
-//! Templates in Cucumber-expression style (SPEC §2.1), parsed with nom:
+//! Templates in Cucumber-expression style (docs/language.md §3), parsed with nom:
 //! `{from:country} sent troop(s) to {to}`, `arms/weapons`, `\{` escapes.
 //! The result is a list of parts; slot names and kinds are resolved later.
 
@@ -12,7 +12,7 @@ use nom::{
 };
 
 use crate::diag::{ErrorKind, Span};
-use crate::syntax::ast::{Name, Part, Template};
+use crate::syntax::ast::{Forms, Name, Part, Piece, Template, MAX_WORD_PIECES};
 use crate::syntax::lexer::fold_spaces;
 
 type Err = (Span, ErrorKind);
@@ -82,25 +82,72 @@ fn seg(i: &str) -> IResult<&str, Seg> {
     ))(i)
 }
 
-/// Expands one alternative (a list of segments) into the words it accepts.
-fn expand(segs: &[Seg]) -> Vec<String> {
-    let mut forms = vec![String::new()];
+/// The Cucumber Expressions mistakes that a template could otherwise accept
+/// in silence, at `r` (offset `at`): escapes of characters that need none,
+/// a `\` that escapes nothing, empty and nested optional text.
+fn cucumber_misuse(r: &str, at: usize) -> Option<Err> {
+    let mut chars = r.chars();
+    match chars.next()? {
+        '\\' => match chars.next() {
+            None => Some(bad(at, 1, "a `\\` at the end of a template escapes nothing")),
+            Some(c) if c.is_whitespace() => Some(bad(
+                at,
+                2,
+                "an escaped space would never match: the words of a claim are separated by spaces, so write them as two words",
+            )),
+            Some('{' | '}' | '/' | '\\') => None,
+            Some(c @ ('(' | ')')) => Some(bad(
+                at,
+                2,
+                format!("`\\{c}` would be a literal parenthesis, and templates contain none (parentheses group claims)"),
+            )),
+            Some(c) => Some(bad(
+                at,
+                1 + c.len_utf8(),
+                format!("`\\{c}` escapes nothing: the escapes are `\\{{`, `\\}}`, `\\/` and `\\\\`; write `{c}` as it is"),
+            )),
+        },
+        '(' => {
+            let inner = &r[1..];
+            if inner.starts_with(')') {
+                return Some(bad(at, 2, "empty optional text `()`: put the optional letters between the parentheses, as in `troop(s)`"));
+            }
+            let close = inner.find(')');
+            let open = inner.find('(');
+            match (open, close) {
+                (Some(o), Some(c)) if o < c => Some(bad(
+                    at,
+                    c + 2,
+                    "optional text may not hold another optional (as in Cucumber Expressions): write `(ab)` or two optionals side by side",
+                )),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// One alternative (a list of segments) as pieces: runs of characters
+/// become fixed text, lower-cased like the words they match.
+fn pieces(segs: &[Seg]) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut text = String::new();
     for s in segs {
         match s {
-            Seg::Char(c) => forms.iter_mut().for_each(|f| f.extend(c.to_lowercase())),
+            Seg::Char(c) => text.extend(c.to_lowercase()),
             Seg::Opt(o) => {
-                // The form with the optional text comes first: reports write it.
-                let mut with: Vec<String> = forms
-                    .iter()
-                    .map(|f| format!("{f}{}", o.to_lowercase()))
-                    .collect();
-                with.append(&mut forms);
-                forms = with;
+                if !text.is_empty() {
+                    out.push(Piece::Text(std::mem::take(&mut text)));
+                }
+                out.push(Piece::Optional(o.to_lowercase()));
             }
-            Seg::Slash => unreachable!("alternatives are split before expansion"),
+            Seg::Slash => unreachable!("alternatives are split before compiling"),
         }
     }
-    forms
+    if !text.is_empty() {
+        out.push(Piece::Text(text));
+    }
+    out
 }
 
 /// Parses `text` (one template, without `|`) that starts at byte `base`.
@@ -165,6 +212,9 @@ pub fn parse_template(text: &str, base: usize) -> Result<Template, Err> {
                 r = &r[1..];
                 break;
             }
+            if let Some(e) = cucumber_misuse(r, off(r)) {
+                return Err(e);
+            }
             match seg(r) {
                 Ok((r2, Seg::Slash)) => {
                     alts.push(Vec::new());
@@ -190,12 +240,33 @@ pub fn parse_template(text: &str, base: usize) -> Result<Template, Err> {
         if alts.iter().any(|a| a.is_empty()) && alts.len() > 1 {
             return Err(bad(at, len, "an alternative `/` needs words on both sides"));
         }
-        let mut forms: Vec<String> = alts.iter().flat_map(|a| expand(a)).collect();
-        let mut seen = std::collections::HashSet::new();
-        forms.retain(|f| seen.insert(f.clone()));
-        let optional = forms.iter().any(|f| f.is_empty());
-        forms.retain(|f| !f.is_empty());
-        if forms.iter().any(|f| f.contains(['(', ')'])) {
+        if alts.len() > 1
+            && alts
+                .iter()
+                .any(|a| a.iter().all(|s| matches!(s, Seg::Opt(_))))
+        {
+            return Err(bad(
+                at,
+                len,
+                "an alternative may not be only optional text (as in Cucumber Expressions): write `(brown)/black` as `brown/black` and make the word optional elsewhere",
+            ));
+        }
+        let pieces_in_word = alts.len() - 1
+            + alts
+                .iter()
+                .flatten()
+                .filter(|s| matches!(s, Seg::Opt(_)))
+                .count();
+        if pieces_in_word > MAX_WORD_PIECES {
+            return Err(bad(
+                at,
+                len,
+                format!("a template word has at most {MAX_WORD_PIECES} optional parts and `/` choices; this one has {pieces_in_word}"),
+            ));
+        }
+        let forms = Forms::new(alts.iter().map(|a| pieces(a)).collect());
+        let optional = forms.may_be_empty();
+        if forms.pieces().any(|f| f.contains(['(', ')'])) {
             return Err(bad(at, len, "templates contain no literal parentheses"));
         }
         parts.push(Part::Literal {
@@ -243,7 +314,11 @@ mod tests {
                 Part::Literal {
                     forms, optional, ..
                 } => {
-                    format!("{}{}", forms.join("/"), if *optional { "?" } else { "" })
+                    format!(
+                        "{}{}",
+                        forms.sample(8).join("/"),
+                        if *optional { "?" } else { "" }
+                    )
                 }
             })
             .collect()
@@ -273,5 +348,52 @@ mod tests {
         assert_eq!(forms(&t), ["likes", "{x}", "{y}"]);
         assert!(parse_template("say \"x\"", 0).is_err());
         assert!(parse_template("/b", 0).is_err());
+        assert!(parse_template("ends in \\", 0).is_err());
+        assert!(parse_template("a\\ b", 0).is_err());
+        let many = format!("x{}", "(a)".repeat(MAX_WORD_PIECES + 1));
+        assert!(parse_template(&many, 0).is_err());
+    }
+
+    #[test]
+    fn words_with_many_optional_parts_match_without_expanding() {
+        // 2^60 spellings: matching must not enumerate them.
+        let t = parse_template(&format!("x{}y", "(ab)".repeat(60)), 0).unwrap();
+        let Part::Literal { forms, .. } = &t.parts[0] else {
+            panic!()
+        };
+        assert!(forms.contains("xy"));
+        assert!(forms.contains(&format!("x{}y", "ab".repeat(37))));
+        assert!(!forms.contains("xay"));
+        assert!(!forms.contains(&format!("x{}y", "ab".repeat(61))));
+        let t = parse_template("troop(s)/soldier(s)", 0).unwrap();
+        let Part::Literal { forms, .. } = &t.parts[0] else {
+            panic!()
+        };
+        assert_eq!(forms.sample(8), ["troops", "troop", "soldiers", "soldier"]);
+        assert_eq!(forms.first().map(String::as_str), Some("troops"));
+    }
+
+    fn message(t: &str) -> String {
+        match parse_template(t, 0) {
+            Err((_, e)) => e.to_string(),
+            Ok(_) => panic!("{t} was accepted"),
+        }
+    }
+
+    // Each of these was accepted and then matched nothing, or matched what
+    // Cucumber Expressions would not.
+    #[test]
+    fn rejects_what_cucumber_rejects_and_says_why() {
+        assert!(message("three (brown)/black mice").contains("only optional text"));
+        assert!(message(r"x\ y").contains("escaped space"));
+        assert!(message(r"x \[").contains("escapes nothing"));
+        assert!(message(r"x \").contains("end of a template"));
+        assert!(message(r"x \(y").contains("literal parenthesis"));
+        assert!(message("troop() to").contains("empty optional"));
+        assert!(message("troop((s)) to").contains("another optional"));
+        assert!(message("a(b(c))").contains("another optional"));
+        // Still fine: escapes that mean something, optional text in a choice.
+        let t = parse_template(r"a\\b arm(s)/weapon(s)", 0).unwrap();
+        assert_eq!(forms(&t), [r"a\b", "arms/arm/weapons/weapon"]);
     }
 }

@@ -3,9 +3,13 @@
 
 mod cases;
 mod cli;
+mod diagnostics;
+mod docs;
 mod errors;
+mod hostile;
 mod logic;
 mod lsp;
+mod scale;
 mod synth;
 mod units;
 
