@@ -1229,6 +1229,8 @@ pub fn read_claim(
 /// before, when nothing but that file's assertions changed: the editor
 /// server re-reads the claims being typed instead of the whole workspace.
 /// The file's old assertions are replaced; returns the new ones' errors.
+/// It rebuilds the lookups `run` builds for reading claims: keep the two in
+/// step (`lsp::workspace`'s test compares this path with a full analysis).
 pub fn reread_assertions(
     model: &mut Model,
     file: FileId,
@@ -1266,6 +1268,7 @@ pub fn reread_assertions(
             template: d.template.clone(),
         })
         .collect();
+    a.template_index = TemplateIndex::build(&a.model.relations, &a.def_heads);
     a.model.assertions.retain(|x| x.file != file);
     a.assertions(&[Rules { file, text, ast }]);
     *model = std::mem::take(&mut a.model);
