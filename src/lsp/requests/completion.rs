@@ -459,3 +459,41 @@ fn yaml(ws: &Workspace, text: &str, offset: usize, snippets: bool) -> Vec<Comple
         _ => entities(ws, None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Slot;
+    use crate::syntax::ast::Forms;
+
+    #[test]
+    fn templates_complete_as_snippets_or_as_their_wording() {
+        let word = |w: &str| TemplatePart::Literal {
+            forms: Forms::word(w),
+            optional: false,
+        };
+        let t = Template {
+            parts: vec![
+                TemplatePart::Slot(0),
+                word("sent"),
+                TemplatePart::Slot(1),
+                word("to"),
+                TemplatePart::Slot(2),
+            ],
+            text: "{from} sent {n} to {to}".into(),
+        };
+        let slot = |name: &str| Slot {
+            name: name.into(),
+            ty: SlotType::Entity(None),
+        };
+        let slots = [slot("from"), slot("n$"), slot("to")];
+        let (label, insert, format) = rest(&t, &slots, 0, true);
+        assert_eq!(label, "{from} sent {n$} to {to}");
+        assert_eq!(insert, "${1:from} sent ${2:n\\$} to ${3:to}");
+        assert_eq!(format, InsertTextFormat::SNIPPET);
+        let (label, insert, format) = rest(&t, &slots, 1, false);
+        assert_eq!(label, "sent {n$} to {to}");
+        assert_eq!(insert, "sent {n$} to {to}");
+        assert_eq!(format, InsertTextFormat::PLAIN_TEXT);
+    }
+}
