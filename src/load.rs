@@ -78,6 +78,18 @@ impl Files {
     /// Renders a diagnostic against the file it points into, with the other
     /// place it names (the first of two declarations) as a note.
     pub fn render(&self, d: &Diagnostic) -> String {
+        self.render_indexed(d, &mut LineIndex::default())
+    }
+
+    /// [`Files::render`], finding lines through `index`, which keeps each
+    /// file's line starts: many errors in one large file then cost one scan.
+    pub fn render_indexed(&self, d: &Diagnostic, index: &mut LineIndex) -> String {
+        for id in [Some(d.loc.file), related_file(d)].into_iter().flatten() {
+            index
+                .0
+                .entry(id)
+                .or_insert_with(|| crate::diag::line_starts(&self.get(id).text));
+        }
         let f = self.get(d.loc.file);
         let related: Vec<crate::diag::Related<'_>> = match &d.kind {
             ErrorKind::Duplicate {
@@ -89,6 +101,7 @@ impl Files {
                 vec![crate::diag::Related {
                     path: &g.display,
                     text: &g.text,
+                    starts: index.0.get(&first.file).map(Vec::as_slice),
                     span: first.span,
                     label: match *what {
                         "entity" => "the first declaration of this entity",
@@ -101,7 +114,22 @@ impl Files {
             }
             _ => Vec::new(),
         };
-        crate::diag::render_with(d, &f.display, &f.text, &related)
+        let starts = index.0.get(&d.loc.file).map(Vec::as_slice);
+        crate::diag::render_with(d, &f.display, &f.text, starts, &related)
+    }
+}
+
+/// Line starts of the files that diagnostics were rendered against.
+#[derive(Default)]
+pub struct LineIndex(std::collections::HashMap<FileId, Vec<usize>>);
+
+/// The file of the second place a diagnostic names, if any.
+fn related_file(d: &Diagnostic) -> Option<FileId> {
+    match &d.kind {
+        ErrorKind::Duplicate {
+            first: Some(first), ..
+        } => Some(first.file),
+        _ => None,
     }
 }
 
