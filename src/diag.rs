@@ -157,10 +157,12 @@ pub enum ErrorKind {
         name: String,
         first: Option<Loc>,
     },
+    /// `first_loc` is where the entity the name already names is declared.
     AliasClash {
         alias: String,
         first: String,
         second: String,
+        first_loc: Option<Loc>,
     },
     Ambiguous {
         phrase: String,
@@ -365,7 +367,12 @@ impl fmt::Display for ErrorKind {
                 f,
                 "{what} `{name}` is declared twice with different content"
             ),
-            AliasClash { alias, first, second } => write!(
+            AliasClash {
+                alias,
+                first,
+                second,
+                ..
+            } => write!(
                 f,
                 "the name `{alias}` names two entities: `{first}` and `{second}`"
             ),

@@ -92,6 +92,19 @@ impl Files {
         }
         let f = self.get(d.loc.file);
         let related: Vec<crate::diag::Related<'_>> = match &d.kind {
+            ErrorKind::AliasClash {
+                first_loc: Some(first),
+                ..
+            } => {
+                let g = self.get(first.file);
+                vec![crate::diag::Related {
+                    path: &g.display,
+                    text: &g.text,
+                    starts: index.0.get(&first.file).map(Vec::as_slice),
+                    span: first.span,
+                    label: "the entity this name already names",
+                }]
+            }
             ErrorKind::Duplicate {
                 what,
                 first: Some(first),
@@ -128,6 +141,10 @@ fn related_file(d: &Diagnostic) -> Option<FileId> {
     match &d.kind {
         ErrorKind::Duplicate {
             first: Some(first), ..
+        }
+        | ErrorKind::AliasClash {
+            first_loc: Some(first),
+            ..
         } => Some(first.file),
         _ => None,
     }

@@ -262,6 +262,7 @@ impl Analyzer {
                     continue;
                 }
                 let other = e.name.clone();
+                let first_loc = Some(e.loc);
                 self.error(
                     file,
                     name.span,
@@ -269,6 +270,7 @@ impl Analyzer {
                         alias: name.text.clone(),
                         first: other,
                         second: name.text.clone(),
+                        first_loc,
                     },
                 );
                 continue;
@@ -289,7 +291,8 @@ impl Analyzer {
                 let ak = a.key();
                 match self.name_index.get(&ak) {
                     Some(&other) if other != id => {
-                        let first = self.model.entities[other as usize].name.clone();
+                        let e = &self.model.entities[other as usize];
+                        let (first, first_loc) = (e.name.clone(), Some(e.loc));
                         self.error(
                             file,
                             a.span,
@@ -297,6 +300,7 @@ impl Analyzer {
                                 alias: a.text.clone(),
                                 first,
                                 second: name.text.clone(),
+                                first_loc,
                             },
                         );
                     }
