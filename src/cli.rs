@@ -90,6 +90,8 @@ pub enum Command {
         #[arg(long)]
         allow_outside_paths: bool,
     },
+    /// Serve the Language Server Protocol on stdin/stdout (for editors).
+    Lsp,
     /// Evaluate one claim: its verdict and the evidence on each side.
     Eval {
         /// The claim, in the rule language (may end with `as of DATE`).
@@ -143,6 +145,11 @@ pub fn run(args: Vec<String>) -> i32 {
             allow_outside_paths,
         } => explain_command(&mut stdout, &location, &paths, allow_outside_paths),
         Command::Fmt { check, paths } => fmt_command(&mut stdout, check, &paths),
+        Command::Lsp => {
+            // The server owns stdout for the protocol.
+            drop(stdout);
+            return crate::lsp::run();
+        }
         Command::Completions { shell } => {
             let shell = match shell {
                 Shell::Bash => clap_complete::Shell::Bash,

@@ -17,6 +17,7 @@ pub mod facts;
 pub mod fmt;
 pub mod load;
 pub mod logic;
+pub mod lsp;
 pub mod model;
 pub mod quotes;
 pub mod report;

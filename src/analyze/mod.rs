@@ -33,19 +33,27 @@ pub struct Options {
 
 /// Builds the model of a loaded workspace, or returns every error found.
 pub fn analyze(files: &Files, options: &Options) -> Result<Model, Vec<Diagnostic>> {
+    let (model, errors) = analyze_partial(files, options);
+    if errors.is_empty() {
+        Ok(model)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Like `analyze`, but keeps the model built from everything that did
+/// resolve: the editor server names, completes and evaluates what it can
+/// while a line is half typed. Statements and facts with errors are left out.
+pub fn analyze_partial(files: &Files, options: &Options) -> (Model, Vec<Diagnostic>) {
     let mut a = Analyzer {
         allow_outside_paths: options.allow_outside_paths,
         ..Analyzer::default()
     };
     a.run(files);
     a.drop_consequences();
-    if a.errors.is_empty() {
-        Ok(a.model)
-    } else {
-        a.errors.sort_by_key(|d| d.loc);
-        a.errors.dedup();
-        Err(a.errors)
-    }
+    a.errors.sort_by_key(|d| d.loc);
+    a.errors.dedup();
+    (a.model, a.errors)
 }
 
 #[derive(Default)]

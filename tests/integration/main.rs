@@ -7,6 +7,8 @@ mod diagnostics;
 mod docs;
 mod errors;
 mod logic;
+mod lsp;
+mod synth;
 mod units;
 
 use std::path::{Path, PathBuf};
