@@ -150,7 +150,16 @@ fn related(
             .find(|e| key(&e.name) == k || e.aliases.iter().any(|a| key(a) == k))
     };
     match kind {
-        ErrorKind::Duplicate { what, name } => {
+        ErrorKind::Duplicate {
+            what,
+            name,
+            first: Some(first),
+        } => Some((*first, format!("the first declaration of {what} `{name}`"))),
+        ErrorKind::Duplicate {
+            what,
+            name,
+            first: None,
+        } => {
             let k = key(name);
             let loc = match *what {
                 "entity" => entity(name).map(|e| e.loc),
@@ -173,6 +182,12 @@ fn related(
             }?;
             Some((loc, format!("the first declaration of {what} `{name}`")))
         }
+        ErrorKind::AliasClash {
+            alias,
+            first,
+            first_loc: Some(loc),
+            ..
+        } => Some((*loc, format!("`{alias}` already names `{first}` here"))),
         ErrorKind::AliasClash { alias, first, .. } => {
             let e = entity(first)?;
             Some((e.loc, format!("`{alias}` already names `{}` here", e.name)))
