@@ -454,9 +454,12 @@ impl Analyzer {
                     let mut at = 0;
                     for piece in sentences.text.split(';') {
                         let lead = piece.len() - piece.trim_start().len();
+                        // Each sentence's own span: errors about it underline
+                        // it alone, not the rest of the `only`.
+                        let start = sentences.span.start as usize + at + lead;
                         let l = Located {
                             text: piece.trim().to_string(),
-                            span: sentences.span.shift(at + lead),
+                            span: Span::new(start, start + piece.trim().len()),
                         };
                         at += piece.len() + 1;
                         if l.text.is_empty() {
