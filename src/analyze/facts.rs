@@ -343,15 +343,13 @@ impl Analyzer {
                             None
                         }
                         Err(_) => {
-                            let wants = kind.wants();
-                            self.error(
-                                file,
-                                v.span,
-                                ErrorKind::BadValue {
-                                    text: v.text.clone(),
-                                    wants,
-                                },
-                            );
+                            let (span, error) = super::hints::value_error(*kind, &v.text, v.span)
+                                .unwrap_or_else(|| {
+                                    let wants = kind.wants();
+                                    let text = v.text.clone();
+                                    (v.span, ErrorKind::BadValue { text, wants })
+                                });
+                            self.error(file, span, error);
                             None
                         }
                     }
@@ -654,28 +652,29 @@ impl Analyzer {
                     continue;
                 };
                 let (claim_toks, as_of) = split_as_of(&a.claim);
-                let as_of =
-                    match as_of {
-                        Some((toks, span)) => {
-                            let words_ok = toks
-                                .iter()
-                                .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
-                            match value::date_phrase(toks).filter(|_| words_ok) {
-                                Some(interval) => Some(crate::model::Value {
-                                    interval,
-                                    text: crate::syntax::parser::tokens_text(r.text, toks),
-                                }),
-                                None => {
-                                    self.error(r.file, span, ErrorKind::BadValue {
-                                    text: crate::syntax::parser::tokens_text(r.text, toks),
-                                    wants: "a date phrase after `as of` (as in `as of June 2025`)",
-                                });
-                                    continue;
-                                }
+                let as_of = match as_of {
+                    Some((toks, span)) => {
+                        let words_ok = toks
+                            .iter()
+                            .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
+                        match value::date_phrase(toks).filter(|_| words_ok) {
+                            Some(interval) => Some(crate::model::Value {
+                                interval,
+                                text: crate::syntax::parser::tokens_text(r.text, toks),
+                            }),
+                            None => {
+                                let (span, error) = super::hints::token_error(value::ValueKind::Date, toks)
+                                        .unwrap_or_else(|| (span, ErrorKind::BadValue {
+                                            text: crate::syntax::parser::tokens_text(r.text, toks),
+                                            wants: "a date phrase after `as of` (as in `as of June 2025`)",
+                                        }));
+                                self.error(r.file, span, error);
+                                continue;
                             }
                         }
-                        None => None,
-                    };
+                    }
+                    None => None,
+                };
                 let lexicon = self.lexicon();
                 let mut reader = Reader::new(
                     &lexicon,

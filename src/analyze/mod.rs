@@ -1066,13 +1066,13 @@ fn date_value(text: &str, span: Span) -> Result<crate::model::Value, (Span, Erro
             interval,
             text: fold_spaces(text),
         }),
-        None => Err((
+        None => Err(hints::value_error(ValueKind::Date, text, span).unwrap_or((
             span,
             ErrorKind::BadValue {
                 text: text.to_string(),
                 wants: ValueKind::Date.wants(),
             },
-        )),
+        ))),
     }
 }
 
@@ -1140,14 +1140,13 @@ pub fn read_claim(
                 text: crate::syntax::parser::tokens_text(text, date),
             }),
             None => {
-                return Err(vec![Diagnostic::new(
-                    file,
-                    span,
-                    ErrorKind::BadValue {
-                        text: crate::syntax::parser::tokens_text(text, date),
-                        wants: "a date phrase after `as of` (as in `as of June 2025`)",
-                    },
-                )])
+                let (span, error) =
+                    hints::token_error(ValueKind::Date, date).unwrap_or_else(|| {
+                        let text = crate::syntax::parser::tokens_text(text, date);
+                        let wants = "a date phrase after `as of` (as in `as of June 2025`)";
+                        (span, ErrorKind::BadValue { text, wants })
+                    });
+                return Err(vec![Diagnostic::new(file, span, error)]);
             }
         },
         None => None,
