@@ -89,24 +89,6 @@ pub fn number_word(word: &str) -> Option<u64> {
     unit(&w).or_else(|| ten(&w))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn months_and_number_words() {
-        assert_eq!(near_month("Junuary"), Some("January"));
-        assert_eq!(near_month("Febuary"), Some("February"));
-        assert_eq!(near_month("Jun"), None);
-        assert_eq!(near_month("June"), None);
-        assert_eq!(near_month("Russia"), None);
-        assert_eq!(number_word("twelve"), Some(12));
-        assert_eq!(number_word("Forty-two"), Some(42));
-        assert_eq!(number_word("troops"), None);
-        assert_eq!(number_word("forty-ten"), None);
-    }
-}
-
 /// The specific error for a value written in `text` (at `span`) that is no
 /// valid phrase of `kind`, when one of its words is a number in words or a
 /// misspelt month: that word's span and the error naming it.
@@ -150,4 +132,22 @@ pub fn token_error(
     toks: &[crate::syntax::lexer::Token],
 ) -> Option<(crate::diag::Span, crate::diag::ErrorKind)> {
     toks.iter().find_map(|t| value_error(kind, &t.text, t.span))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_and_number_words() {
+        assert_eq!(near_month("Junuary"), Some("January"));
+        assert_eq!(near_month("Febuary"), Some("February"));
+        assert_eq!(near_month("Jun"), None);
+        assert_eq!(near_month("June"), None);
+        assert_eq!(near_month("Russia"), None);
+        assert_eq!(number_word("twelve"), Some(12));
+        assert_eq!(number_word("Forty-two"), Some(42));
+        assert_eq!(number_word("troops"), None);
+        assert_eq!(number_word("forty-ten"), None);
+    }
 }
