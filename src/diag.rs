@@ -484,7 +484,7 @@ const MAX_SHOWN_NAME: usize = 80;
 
 /// Longest message shown (after names are shortened): a message listing
 /// many names (a long definition cycle) is cut there.
-const MAX_SHOWN_MESSAGE: usize = 2000;
+const MAX_SHOWN_MESSAGE: usize = 1000;
 
 /// Shortens every backquoted or double-quoted run longer than
 /// [`MAX_SHOWN_NAME`] characters to its two ends around `…`, and the whole
@@ -803,6 +803,27 @@ mod tests {
         let r = unknown(&text, &name);
         assert!(r.len() < 1000, "{} bytes", r.len());
         assert!(r.contains("yyy…yyy"), "{r}");
+    }
+
+    proptest::proptest! {
+        // Any text, any span: rendering never panics and stays small.
+        #[test]
+        fn rendering_any_span_is_safe_and_bounded(
+            text in "(\\PC|[\t\r\n]|中|🎉){0,2000}",
+            a in 0usize..8000,
+            b in 0usize..8000,
+        ) {
+            let d = Diagnostic::new(
+                FileId(0),
+                Span::new(a.min(b), a.max(b)),
+                ErrorKind::UnknownEntity { name: text.clone(), suggestions: vec![], group: false },
+            );
+            let r = render(&d, "a.claims", &text);
+            proptest::prop_assert!(r.len() < 8_000, "{} bytes", r.len());
+            let starts = line_starts(&text);
+            let r2 = render_with(&d, "a.claims", &text, Some(&starts), &[]);
+            proptest::prop_assert_eq!(r, r2);
+        }
     }
 
     #[test]
