@@ -150,18 +150,9 @@ fn related(
             .find(|e| key(&e.name) == k || e.aliases.iter().any(|a| key(a) == k))
     };
     match kind {
-        ErrorKind::Duplicate {
-            what,
-            name,
-            first: Some(first),
-        } => Some((*first, format!("the first declaration of {what} `{name}`"))),
-        ErrorKind::Duplicate {
-            what,
-            name,
-            first: None,
-        } => {
+        ErrorKind::Duplicate { what, name, first } => {
             let k = key(name);
-            let loc = match *what {
+            let loc = first.or_else(|| match *what {
                 "entity" => entity(name).map(|e| e.loc),
                 "group" => model
                     .groups
@@ -179,7 +170,7 @@ fn related(
                     .find(|s| s.id == *name)
                     .and_then(|s| s.loc),
                 _ => None,
-            }?;
+            })?;
             Some((loc, format!("the first declaration of {what} `{name}`")))
         }
         ErrorKind::AliasClash {
