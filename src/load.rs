@@ -121,6 +121,7 @@ impl Files {
                         "group" => "the first declaration of this group",
                         "relation" => "the first declaration of this relation",
                         "definition" => "the first declaration of this definition",
+                        "source" => "the first declaration of this source",
                         _ => "the first declaration",
                     },
                 }]
