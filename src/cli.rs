@@ -11,6 +11,7 @@ use crate::analyze::Options;
 use crate::eval::{check, Evaluator};
 use crate::load::{FileKind, Files};
 use crate::report::{self, human::Style, Run};
+use crate::Timings;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -21,6 +22,15 @@ use crate::report::{self, human::Style, Run};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print how long each stage took to stderr (`timing read 0.123s`, …).
+    #[arg(long, global = true)]
+    pub timings: bool,
+    /// Largest `.claims` or `.yaml` file read, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::load::MAX_TEXT_FILE)]
+    pub max_text_file: u64,
+    /// Largest `.jsonl` file read, in bytes (at most 4294967295).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::load::MAX_JSONL_FILE)]
+    pub max_jsonl_file: u64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -102,6 +112,12 @@ pub enum Command {
     },
 }
 
+thread_local! {
+    /// The file size limits of this run (set from the flags by `run`).
+    static LIMITS: std::cell::Cell<crate::load::Limits> =
+        std::cell::Cell::new(crate::load::Limits::default());
+}
+
 /// Exit codes (docs/language.md §17).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
@@ -121,6 +137,13 @@ pub fn run(args: Vec<String>) -> i32 {
         }
     };
     let mut stdout = std::io::stdout().lock();
+    let mut timings = Timings::default();
+    LIMITS.with(|l| {
+        l.set(crate::load::Limits {
+            text: cli.max_text_file,
+            jsonl: cli.max_jsonl_file,
+        })
+    });
     let code = match cli.command {
         Command::Check {
             paths,
@@ -133,17 +156,30 @@ pub fn run(args: Vec<String>) -> i32 {
             format,
             fail_on_conflict,
             allow_outside_paths,
+            &mut timings,
         ),
         Command::Eval {
             claim,
             paths,
             allow_outside_paths,
-        } => eval_command(&mut stdout, &claim, &paths, allow_outside_paths),
+        } => eval_command(
+            &mut stdout,
+            &claim,
+            &paths,
+            allow_outside_paths,
+            &mut timings,
+        ),
         Command::Explain {
             location,
             paths,
             allow_outside_paths,
-        } => explain_command(&mut stdout, &location, &paths, allow_outside_paths),
+        } => explain_command(
+            &mut stdout,
+            &location,
+            &paths,
+            allow_outside_paths,
+            &mut timings,
+        ),
         Command::Fmt { check, paths } => fmt_command(&mut stdout, check, &paths),
         Command::Lsp => {
             // The server owns stdout for the protocol.
@@ -157,7 +193,11 @@ pub fn run(args: Vec<String>) -> i32 {
                 Shell::Fish => clap_complete::Shell::Fish,
             };
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "claimcheck", &mut stdout);
+            // Into memory first: clap_complete panics when a write fails,
+            // and a closed pipe (`| head`) must end the command quietly.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "claimcheck", &mut script);
+            let _ = stdout.write_all(&script);
             EXIT_OK
         }
         Command::Conflicts {
@@ -171,9 +211,13 @@ pub fn run(args: Vec<String>) -> i32 {
             format,
             fail_on_conflict,
             allow_outside_paths,
+            &mut timings,
         ),
     };
     let _ = stdout.flush();
+    if cli.timings {
+        let _ = write!(std::io::stderr(), "{}", timings.render());
+    }
     code
 }
 
@@ -183,24 +227,30 @@ fn check_command(
     format: Format,
     fail_on_conflict: bool,
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let results = check(&ws.model);
+    // A large workspace is never torn down: the process ends right after.
+    let ws = &*Box::leak(Box::new(ws));
+    let results = timings.time("evaluate", || check(&ws.model));
     let run = Run {
         files: &ws.files,
         model: &ws.model,
         results: &results,
     };
-    let text = match format {
+    let text = timings.time("report", || match format {
         Format::Human => report::human::render(&run, stdout_style()),
         Format::Json => report::json::render(&run),
         Format::Junit => report::ci::junit(&run),
         Format::Github => report::ci::github(&run),
-    };
+    });
     let _ = out.write_all(text.as_bytes());
+    std::mem::forget(text);
+    let failed = run.failed();
+    std::mem::forget(results);
     let conflicted = fail_on_conflict && !crate::conflicts::find(&ws.model).conflicts.is_empty();
     if conflicted {
         let _ = writeln!(
@@ -208,7 +258,7 @@ fn check_command(
             "claimcheck: facts conflict (see `claimcheck conflicts`)"
         );
     }
-    if run.failed() > 0 || conflicted {
+    if failed > 0 || conflicted {
         EXIT_FAILED
     } else {
         EXIT_OK
@@ -220,8 +270,9 @@ fn eval_command(
     claim: &str,
     paths: &[PathBuf],
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -259,6 +310,7 @@ fn explain_command(
     location: &str,
     paths: &[PathBuf],
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
     let Some((file, line)) = location
         .rsplit_once(':')
@@ -270,7 +322,7 @@ fn explain_command(
         );
         return EXIT_LOAD;
     };
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -322,7 +374,7 @@ fn explain_command(
 }
 
 fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
-    let (files, errors) = crate::load::load(paths);
+    let (files, errors) = crate::load::load_with(paths, &LIMITS.with(std::cell::Cell::get));
     if !errors.is_empty() {
         return load_failed(&crate::LoadFailure { files, errors });
     }
@@ -362,8 +414,9 @@ fn conflicts_command(
     format: ConflictFormat,
     fail_on_conflict: bool,
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -390,17 +443,23 @@ fn conflicts_command(
 }
 
 /// Loads the workspace, or prints why not and gives the exit code.
-fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace, i32> {
-    crate::load_workspace(
+fn load(
+    paths: &[PathBuf],
+    allow_outside_paths: bool,
+    timings: &mut Timings,
+) -> Result<crate::Workspace, i32> {
+    crate::load_workspace_timed(
         paths,
         &Options {
             allow_outside_paths,
         },
+        &LIMITS.with(std::cell::Cell::get),
+        timings,
     )
     .map_err(|f| load_failed(&f))
     .inspect(|ws| {
         let mut err = std::io::stderr().lock();
-        for w in crate::value::warnings(&ws.model).iter().chain(&ws.warnings) {
+        for w in &ws.warnings {
             let _ = writeln!(err, "{}", ws.files.render(w));
         }
     })

@@ -71,13 +71,11 @@ pub struct Found {
 /// order, so a truncated listing is the same on every run.
 pub fn find(model: &Model) -> Found {
     let mut out: BTreeSet<Conflict> = BTreeSet::new();
-    let mut keys: Vec<&Key> = model.index.keys().collect();
-    keys.sort_by(|a, b| (a.relation, &a.args).cmp(&(b.relation, &b.args)));
+    let keys: Vec<(&Key, Vec<Row>)> = model.keys();
     let full = |out: &BTreeSet<Conflict>| out.len() >= MAX_CONFLICTS;
     let mut truncated = false;
     // Pairs under one key.
-    'keys: for key in &keys {
-        let rows = &model.index[*key];
+    'keys: for (key, rows) in &keys {
         let functional = model.relations[key.relation as usize].functional;
         for (i, a) in rows.iter().enumerate() {
             for b in &rows[i + 1..] {
@@ -110,15 +108,11 @@ pub fn find(model: &Model) -> Found {
     relations.sort();
     'only: for rel in relations {
         for &o in &model.closed_worlds[rel] {
-            let FactBody::Only {
-                members,
-                listed_keys,
-                ..
-            } = &model.facts[o as usize].body
-            else {
+            let FactBody::Only(only) = &model.facts[o as usize].body else {
                 continue;
             };
-            for key in keys.iter().filter(|k| k.relation == *rel) {
+            let (members, listed_keys) = (&only.members, &only.listed_keys);
+            for (key, rows) in keys.iter().filter(|k| k.0.relation == *rel) {
                 let inside = key.args.iter().all(|a| match a {
                     KeyArg::Entity(e) => members.contains(e),
                     KeyArg::Text(_) => true,
@@ -126,7 +120,7 @@ pub fn find(model: &Model) -> Found {
                 if !inside || listed_keys.contains(*key) {
                     continue;
                 }
-                for row in &model.index[*key] {
+                for row in rows {
                     if model.tuple(*row).1 || row.fact == o || dated_apart(model, row.fact, o) {
                         continue;
                     }

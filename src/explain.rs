@@ -164,8 +164,8 @@ impl<'m> Explainer<'m> {
         for p in &def.template.parts {
             match p {
                 TemplatePart::Literal { forms, optional } => {
-                    if !optional {
-                        words.push(forms[0].clone());
+                    if let Some(f) = forms.first().filter(|_| !optional) {
+                        words.push(f.clone());
                     }
                 }
                 TemplatePart::Slot(i) => words.push(match &args[*i] {
@@ -206,7 +206,7 @@ impl<'m> Explainer<'m> {
         let text = if bound {
             self.model.sentence(&Tuple {
                 key: key.clone(),
-                values,
+                values: values.into(),
             })
         } else {
             written.to_string()
@@ -253,11 +253,11 @@ impl<'m> Explainer<'m> {
                 .map_or(String::new(), |a| a.text.clone());
             return format!("left out: its as of {has} does not overlap as of {want}");
         }
-        if let (FactBody::Only { group, listed, .. }, None) = (&fact.body, e.tuple) {
-            let names: Vec<String> = listed.iter().map(|t| self.model.sentence(t)).collect();
+        if let (FactBody::Only(only), None) = (&fact.body, e.tuple) {
+            let names: Vec<String> = only.listed.iter().map(|t| self.model.sentence(t)).collect();
             return format!(
                 "closed world: among {}, only {} — this tuple is not listed",
-                self.model.groups[*group as usize].name,
+                self.model.groups[only.group as usize].name,
                 names.join("; ")
             );
         }
@@ -315,7 +315,11 @@ impl<'m> Explainer<'m> {
                 format!("functional, and its values share none with the claim's{values}")
             }
             (Bearing::Silent, _) if e.silence == Some(Silence::Unit) => {
-                format!("says nothing: its value is in another unit than the claim's, and values compare only within one unit{values}")
+                let unit = |u: Option<crate::value::Unit>| u.map_or("no unit", |u| u.name());
+                let (has, wants) = (0..claim.len())
+                    .find(|&i| !stated[i].comparable(&claim[i]))
+                    .map_or(("", ""), |i| (unit(stated[i].unit), unit(claim[i].unit)));
+                format!("says nothing: its value is in {has}, the claim's in {wants}, and values compare only within one unit{values}")
             }
             (Bearing::Silent, false) if e.silence == Some(Silence::Dates) => {
                 format!("says nothing: its numbers differ, but its dates do not overlap the claim's{values}")

@@ -563,6 +563,12 @@ fn number(w: &[&str]) -> Result<Num, ValueError> {
             rest = r;
         }
     }
+    // `3 million%`: a multiplier written against `%`.
+    if let Some(m) = rest.first().and_then(|u| u.strip_suffix('%')) {
+        if multiplier(m).is_some() {
+            return Err(ValueError::MultiplierWithPercent { number: whole() });
+        }
+    }
     let unit_here = match rest {
         [] => None,
         ["per", "cent"] => Some(Unit::Percent),
@@ -845,6 +851,14 @@ pub fn is_number_word(word: &str) -> bool {
 }
 
 fn value_warnings(v: &crate::model::Value, out: &mut Vec<String>) {
+    // Only `between` phrases can warn: skip lexing every other value.
+    let between = v
+        .text
+        .get(..8)
+        .is_some_and(|w| w.eq_ignore_ascii_case("between "));
+    if !between {
+        return;
+    }
     if let Ok(toks) = crate::syntax::lexer::lex(&v.text, 0) {
         out.extend(number_warning(&toks));
     }
@@ -898,7 +912,7 @@ pub fn warnings(model: &crate::model::Model) -> Vec<crate::diag::Diagnostic> {
     for f in &model.facts {
         let tuples = match &f.body {
             FactBody::Atom { tuple, .. } => std::slice::from_ref(tuple),
-            FactBody::Only { listed, .. } => listed.as_slice(),
+            FactBody::Only(o) => o.listed.as_slice(),
         };
         let mut found = Vec::new();
         for t in tuples {
@@ -954,7 +968,7 @@ pub fn unit_hints(model: &crate::model::Model, claim: &crate::model::Claim) -> V
             for f in &model.facts {
                 let tuples = match &f.body {
                     FactBody::Atom { tuple, .. } => std::slice::from_ref(tuple),
-                    FactBody::Only { listed, .. } => listed.as_slice(),
+                    FactBody::Only(o) => o.listed.as_slice(),
                 };
                 for t in tuples.iter().filter(|t| t.key.relation == rel) {
                     if let Some(Some(fv)) = t.values.get(k) {

@@ -13,6 +13,7 @@ use crate::model::{
     Arg, Atom, Claim, Entity, EntityId, Group, GroupId, Quantifier, Relation, Slot, SlotType,
     Target, Template, TemplatePart, Term, Value,
 };
+use crate::syntax::ast::Forms;
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::value::{self, ValueKind, MAX_PHRASE_TOKENS};
 
@@ -32,8 +33,101 @@ pub struct DefHead {
     pub template: Template,
 }
 
+/// Templates by the literal words they can start with, so an atom tries
+/// only the templates that can match at its first word (10,000 relations and
+/// 10,000 claims stay linear). A template that starts with a slot or an
+/// optional word is tried everywhere.
+#[derive(Clone, Debug, Default)]
+pub struct TemplateIndex {
+    /// First word (each of its forms) → templates, in lexicon order.
+    by_word: HashMap<String, Vec<(Target, usize)>>,
+    /// Templates that may match whatever the first word is.
+    anywhere: Vec<(Target, usize)>,
+}
+
+fn order(t: &(Target, usize)) -> (u8, u32, usize) {
+    match t.0 {
+        Target::Relation(r) => (0, r, t.1),
+        Target::Definition(d) => (1, d, t.1),
+    }
+}
+
+impl TemplateIndex {
+    pub fn build(relations: &[Relation], definitions: &[DefHead]) -> TemplateIndex {
+        let mut ix = TemplateIndex::default();
+        let all = relations
+            .iter()
+            .enumerate()
+            .flat_map(|(r, rel)| {
+                rel.templates
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, t)| ((Target::Relation(r as u32), i), t))
+            })
+            .chain(
+                definitions
+                    .iter()
+                    .enumerate()
+                    .map(|(d, h)| ((Target::Definition(d as u32), 0), &h.template)),
+            );
+        for (target, t) in all {
+            match t.parts.first() {
+                Some(TemplatePart::Literal {
+                    forms,
+                    optional: false,
+                }) if !forms.pieces().any(|f| f.starts_with('{')) => {
+                    // A word with few spellings is indexed by each; one with
+                    // many (optional parts multiply) is tried everywhere.
+                    const MAX_INDEXED: usize = 64;
+                    let mut words = forms.sample(MAX_INDEXED + 1);
+                    if words.len() > MAX_INDEXED {
+                        ix.anywhere.push(target);
+                        continue;
+                    }
+                    words.sort();
+                    words.dedup();
+                    for f in words {
+                        ix.by_word.entry(f).or_default().push(target);
+                    }
+                }
+                _ => ix.anywhere.push(target),
+            }
+        }
+        ix
+    }
+
+    /// The templates that may match at `t`, in lexicon order (relations by
+    /// id and template, then definitions).
+    fn candidates(&self, t: &Token, defs: bool) -> Vec<(Target, usize)> {
+        let mut out: Vec<(Target, usize)> = match t.kind {
+            TokenKind::Word | TokenKind::Comma | TokenKind::Colon => {
+                let mut v = self.anywhere.clone();
+                if let Some(w) = self.by_word.get(&t.norm) {
+                    v.extend_from_slice(w);
+                }
+                v
+            }
+            // `{x}` may be an escaped literal word of any template.
+            TokenKind::Placeholder => {
+                let mut v = self.anywhere.clone();
+                v.extend(self.by_word.values().flatten().copied());
+                v
+            }
+            _ => self.anywhere.clone(),
+        };
+        if !defs {
+            out.retain(|t| matches!(t.0, Target::Relation(_)));
+        }
+        out.sort_by_key(order);
+        out.dedup();
+        out
+    }
+}
+
 /// Everything a claim can name: built once by the analyzer.
 pub struct Lexicon<'a> {
+    /// Templates by their first literal word.
+    pub index: &'a TemplateIndex,
     pub entities: &'a [Entity],
     pub groups: &'a [Group],
     pub relations: &'a [Relation],
@@ -118,14 +212,10 @@ impl Lexicon<'_> {
 /// Whether a template's literal word (one of `forms`) is the token. An
 /// escaped `\{x\}` in a template is the literal word `{x}`, which the lexer
 /// reads as a placeholder token.
-fn literal_matches(forms: &[String], t: &Token) -> bool {
+fn literal_matches(forms: &Forms, t: &Token) -> bool {
     match t.kind {
         TokenKind::Word | TokenKind::Comma | TokenKind::Colon => forms.contains(&t.norm),
-        TokenKind::Placeholder => forms.iter().any(|f| {
-            f.strip_prefix('{')
-                .and_then(|f| f.strip_suffix('}'))
-                .is_some_and(|inner| inner == t.norm)
-        }),
+        TokenKind::Placeholder => forms.contains(&format!("{{{}}}", t.norm)),
         _ => false,
     }
 }
@@ -872,11 +962,9 @@ impl<'a> Reader<'a> {
 
     /// The best matches at `pos` of the templates this context may use.
     fn matches(&self, pos: usize, loose: bool) -> Vec<(Target, usize, Partial)> {
-        self.matches_of(
-            pos,
-            loose,
-            self.lex.templates(self.context != Context::Fact),
-        )
+        let defs = self.context != Context::Fact;
+        let candidates = self.lex.index.candidates(&self.toks[pos], defs);
+        self.matches_of(pos, loose, candidates)
     }
 
     /// The best match at `pos` of each of `templates` that matches there.
@@ -1078,10 +1166,10 @@ impl<'a> Reader<'a> {
             let mut hits = 0;
             for p in &tpl.parts {
                 if let TemplatePart::Literal { forms, .. } = p {
-                    if forms.iter().any(|f| {
-                        phrase_words
-                            .iter()
-                            .any(|w| w == f || (f.len() > 3 && edit_distance(w, f) <= 1))
+                    let near = forms.sample(8);
+                    if phrase_words.iter().any(|w| {
+                        forms.contains(w)
+                            || near.iter().any(|f| f.len() > 3 && edit_distance(w, f) <= 1)
                     }) {
                         hits += 1;
                     }

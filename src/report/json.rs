@@ -114,7 +114,7 @@ pub fn evidence(run: &Run, model: &Model, id: FactId) -> EvidenceJson {
         document: model.sources[doc as usize].id.clone(),
         quote: f.quote.clone(),
         as_of: f.as_of.as_ref().map(|a| a.text.clone()),
-        fact: f.text.clone(),
+        fact: model.fact_text(f).into_owned(),
         fact_file: run.files.get(f.loc.file).display.clone(),
         fact_line: f.line,
         values: values(model, f),

@@ -85,7 +85,7 @@ pub fn evidence_line(model: &Model, fact: &Fact) -> String {
     }
     match &fact.quote {
         Some(q) => s.push_str(&format!(": \"{q}\"")),
-        None => s.push_str(&format!(": {}", fact.text)),
+        None => s.push_str(&format!(": {}", model.fact_text(fact))),
     }
     s
 }

@@ -6,8 +6,10 @@ mod cli;
 mod diagnostics;
 mod docs;
 mod errors;
+mod hostile;
 mod logic;
 mod lsp;
+mod scale;
 mod synth;
 mod units;
 

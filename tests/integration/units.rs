@@ -83,7 +83,7 @@ fn explain_says_why_a_fact_was_silent() {
         .expect_code(0);
     assert!(out.stdout.contains("silent"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("its value is in another unit than the claim's, and values compare only within one unit: [3.4%, 3.4%] vs the claim's (3, ∞)"),
+        out.stdout.contains("its value is in percent, the claim's in no unit, and values compare only within one unit: [3.4%, 3.4%] vs the claim's (3, ∞)"),
         "{}",
         out.stdout
     );
