@@ -23,6 +23,9 @@ pub const MAX_DEPTH: usize = 128;
 pub const MAX_BINDINGS: u128 = 1_000_000;
 /// Most partial matches tried for one template at one position.
 const MATCH_BUDGET: usize = 20_000;
+/// A template whose first word has more spellings than this (optional parts
+/// multiply them) is tried at every position instead of being indexed.
+const MAX_INDEXED_SPELLINGS: usize = 64;
 
 const KEYWORDS: [&str; 7] = ["and", "or", "not", "no", "every", "some", "in"];
 
@@ -71,26 +74,24 @@ impl TemplateIndex {
                     .map(|(d, h)| ((Target::Definition(d as u32), 0), &h.template)),
             );
         for (target, t) in all {
-            match t.parts.first() {
+            let first_words = match t.parts.first() {
                 Some(TemplatePart::Literal {
                     forms,
                     optional: false,
-                }) if !forms.pieces().any(|f| f.starts_with('{')) => {
-                    // A word with few spellings is indexed by each; one with
-                    // many (optional parts multiply) is tried everywhere.
-                    const MAX_INDEXED: usize = 64;
-                    let mut words = forms.sample(MAX_INDEXED + 1);
-                    if words.len() > MAX_INDEXED {
-                        ix.anywhere.push(target);
-                        continue;
-                    }
+                }) => forms
+                    .spellings(MAX_INDEXED_SPELLINGS)
+                    .filter(|all| !all.iter().any(|f| f.starts_with('{'))),
+                _ => None,
+            };
+            match first_words {
+                Some(mut words) => {
                     words.sort();
                     words.dedup();
                     for f in words {
                         ix.by_word.entry(f).or_default().push(target);
                     }
                 }
-                _ => ix.anywhere.push(target),
+                None => ix.anywhere.push(target),
             }
         }
         ix

@@ -837,16 +837,15 @@ impl Analyzer {
                                 text: crate::syntax::parser::tokens_text(r.text, toks),
                             }),
                             None => {
-                                let (span, error) = super::hints::token_error(
-                                    value::ValueKind::Date,
-                                    toks,
-                                )
-                                .unwrap_or_else(|| {
-                                    let text = crate::syntax::parser::tokens_text(r.text, toks);
-                                    let wants =
+                                let (span, error) =
+                                    super::hints::token_error(value::ValueKind::Date, toks)
+                                        .unwrap_or_else(|| {
+                                            let text =
+                                                crate::syntax::parser::tokens_text(r.text, toks);
+                                            let wants =
                                         "a date phrase after `as of` (as in `as of June 2025`)";
-                                    (span, ErrorKind::BadValue { text, wants })
-                                });
+                                            (span, ErrorKind::BadValue { text, wants })
+                                        });
                                 errs.push(Diagnostic::new(r.file, span, error));
                                 return (None, errs);
                             }
