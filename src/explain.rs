@@ -355,7 +355,7 @@ fn write_node(
         out,
         "{pad}{:<9}  {}",
         Verdict::from_bits(node.bits).name(),
-        node.text
+        crate::report::escape_controls(&node.text)
     );
     for f in &node.facts {
         let fact = &model.facts[f.fact as usize];
@@ -368,8 +368,9 @@ fn write_node(
         let place = format!("{}:{}", files.get(fact.loc.file).display, fact.line);
         let _ = writeln!(
             out,
-            "{pad}  {label:<8} {}  ({place})",
-            crate::report::evidence_line(model, fact)
+            "{pad}  {label:<8} {}  ({})",
+            crate::report::escape_controls(&crate::report::evidence_line(model, fact)),
+            crate::report::escape_controls(&place)
         );
         let _ = writeln!(out, "{pad}  {:<8} {}", "", f.why);
     }

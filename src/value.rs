@@ -1248,6 +1248,35 @@ mod tests {
         assert!(!num("€3").subset_of(&num("$3")));
     }
 
+    proptest::proptest! {
+        /// No text makes value reading panic, and what reads shows.
+        #[test]
+        fn any_words_read_without_panic(s in "([-−]?(US\\$|\\$|€|£)?[0-9,.]{0,25}(bn|tn|%|bn%)?| |between|and|about|more|than|per|cent|percent|dollars?|euros?|trillion|trilion|million%|[a-z]{1,9}){0,8}") {
+            if let Ok(toks) = lex(&s, 0) {
+                for kind in [ValueKind::Number, ValueKind::Date] {
+                    if let Ok(i) = read(kind, &toks) {
+                        let _ = i.display(kind);
+                    }
+                }
+                let _ = number_warning(&toks);
+            }
+        }
+
+        /// What reports show of a number reads back as the same number.
+        #[test]
+        fn shown_numbers_read_back(
+            units in 0..5usize,
+            whole in -10_000_000_000_000_000i128..10_000_000_000_000_000i128,
+            decimals in 0..1000i128,
+        ) {
+            let unit = [None, Some(Unit::Percent), Some(Unit::Dollar), Some(Unit::Euro), Some(Unit::Pound)][units];
+            let x = whole * SCALE + whole.signum() * decimals * (SCALE / 1000);
+            let shown = Unit::show(unit, x);
+            let back = number_phrase(&lex(&shown, 0).unwrap());
+            proptest::prop_assert_eq!(back, Some(Interval::point(x).with_unit(unit)), "{}", shown);
+        }
+    }
+
     impl Interval {
         fn lo_value(&self) -> i128 {
             match self.lo {

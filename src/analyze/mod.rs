@@ -1227,3 +1227,55 @@ pub fn read_claim(
         Err(claims::Reported) => Err(std::mem::take(&mut reader.errors)),
     }
 }
+
+/// Reads the assertions of one rule file again against a model analyzed
+/// before, when nothing but that file's assertions changed: the editor
+/// server re-reads the claims being typed instead of the whole workspace.
+/// The file's old assertions are replaced; returns the new ones' errors.
+/// It rebuilds the lookups `run` builds for reading claims: keep the two in
+/// step (`lsp::workspace`'s test compares this path with a full analysis).
+pub fn reread_assertions(
+    model: &mut Model,
+    file: FileId,
+    text: &str,
+    ast: ast::RuleFile,
+) -> Vec<Diagnostic> {
+    let mut a = Analyzer {
+        model: std::mem::take(model),
+        ..Analyzer::default()
+    };
+    for (id, e) in a.model.entities.iter().enumerate() {
+        for n in std::iter::once(&e.name).chain(&e.aliases) {
+            if let Some(words) = name_words(n) {
+                a.names
+                    .entry(words[0].clone())
+                    .or_default()
+                    .push((words, id as EntityId));
+            }
+        }
+    }
+    for v in a.names.values_mut() {
+        v.sort_by(|x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
+        v.dedup();
+    }
+    for (i, g) in a.model.groups.iter().enumerate() {
+        a.group_index
+            .insert(fold_spaces(&g.name).to_lowercase(), i as GroupId);
+    }
+    a.def_heads = a
+        .model
+        .definitions
+        .iter()
+        .map(|d| DefHead {
+            slots: d.slots.clone(),
+            template: d.template.clone(),
+        })
+        .collect();
+    a.template_index = TemplateIndex::build(&a.model.relations, &a.def_heads);
+    a.model.assertions.retain(|x| x.file != file);
+    a.assertions(&[Rules { file, text, ast }]);
+    *model = std::mem::take(&mut a.model);
+    a.errors.sort_by_key(|d| d.loc);
+    a.errors.dedup();
+    a.errors
+}
