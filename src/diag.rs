@@ -159,10 +159,12 @@ pub enum ErrorKind {
         name: String,
         first: Option<Loc>,
     },
+    /// `first_loc` is where the entity the name already names is declared.
     AliasClash {
         alias: String,
         first: String,
         second: String,
+        first_loc: Option<Loc>,
     },
     Ambiguous {
         phrase: String,
@@ -367,7 +369,12 @@ impl fmt::Display for ErrorKind {
                 f,
                 "{what} `{name}` is declared twice with different content"
             ),
-            AliasClash { alias, first, second } => write!(
+            AliasClash {
+                alias,
+                first,
+                second,
+                ..
+            } => write!(
                 f,
                 "the name `{alias}` names two entities: `{first}` and `{second}`"
             ),
@@ -479,7 +486,7 @@ const MAX_SHOWN_NAME: usize = 80;
 
 /// Longest message shown (after names are shortened): a message listing
 /// many names (a long definition cycle) is cut there.
-const MAX_SHOWN_MESSAGE: usize = 2000;
+const MAX_SHOWN_MESSAGE: usize = 1000;
 
 /// Shortens every backquoted or double-quoted run longer than
 /// [`MAX_SHOWN_NAME`] characters to its two ends around `…`, and the whole
@@ -536,7 +543,7 @@ const MAX_SHOWN_LINE: usize = 240;
 /// Width the renderer fits a shown line into (it cuts the ends with `...`).
 const SHOWN_WIDTH: usize = 140;
 
-fn excerpt(text: &str, span: Span) -> Excerpt {
+fn excerpt(text: &str, span: Span, line: usize, line_start: usize) -> Excerpt {
     let floor = |mut i: usize| {
         i = i.min(text.len());
         while !text.is_char_boundary(i) {
@@ -545,7 +552,6 @@ fn excerpt(text: &str, span: Span) -> Excerpt {
         i
     };
     let start = floor(span.start as usize);
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line_end = if text[..line_end].ends_with('\r') && line_end > start {
         line_end - 1
@@ -565,7 +571,7 @@ fn excerpt(text: &str, span: Span) -> Excerpt {
     let before = expand(&text[from..start]).len();
     let inside = expand(&text[start..end]).len();
     Excerpt {
-        line: text[..line_start].matches('\n').count() + 1,
+        line,
         text: expand(&text[from..to]),
         span: before..before + inside,
     }
@@ -575,7 +581,7 @@ fn excerpt(text: &str, span: Span) -> Excerpt {
 /// the line and carets (through `annotate-snippets`, as rustc does: tabs, wide and
 /// zero-width characters keep the carets under their text).
 pub fn render(d: &Diagnostic, path: &str, text: &str) -> String {
-    render_with(d, path, text, &[])
+    render_with(d, path, text, None, &[])
 }
 
 /// A second place a diagnostic points at (the first declaration of a
@@ -583,25 +589,36 @@ pub fn render(d: &Diagnostic, path: &str, text: &str) -> String {
 pub struct Related<'a> {
     pub path: &'a str,
     pub text: &'a str,
+    /// The file's [`line_starts`], if known (else the text is scanned).
+    pub starts: Option<&'a [usize]>,
     pub span: Span,
     pub label: &'a str,
 }
 
 /// [`render`], with further places shown under the first, each as a note.
-pub fn render_with(d: &Diagnostic, path: &str, text: &str, related: &[Related<'_>]) -> String {
+/// `starts` are the file's [`line_starts`] when the caller keeps them (many
+/// errors in one large file), else the text is scanned for the line.
+pub fn render_with(
+    d: &Diagnostic,
+    path: &str,
+    text: &str,
+    starts: Option<&[usize]>,
+    related: &[Related<'_>],
+) -> String {
     let title = clip_names(&d.kind.to_string());
     let level = if d.kind.is_warning() {
         annotate_snippets::Level::Warning
     } else {
         annotate_snippets::Level::Error
     };
-    let mut out = block(level, &title, path, text, d.loc.span);
+    let mut out = block(level, &title, path, text, starts, d.loc.span);
     for r in related {
         out.push_str(&block(
             annotate_snippets::Level::Note,
             r.label,
             r.path,
             r.text,
+            r.starts,
             r.span,
         ));
     }
@@ -614,17 +631,31 @@ fn block(
     title: &str,
     path: &str,
     text: &str,
+    starts: Option<&[usize]>,
     span: Span,
 ) -> String {
     use annotate_snippets::{Renderer, Snippet};
-    let start = (span.start as usize).min(text.len());
-    let (line, col) = line_col(text, start);
+    let mut start = (span.start as usize).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let (line, line_start) = match starts {
+        Some(starts) => {
+            let line = line_of(starts, start).max(1);
+            (line, starts[line - 1])
+        }
+        None => {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            (text[..line_start].matches('\n').count() + 1, line_start)
+        }
+    };
+    let col = text[line_start..start].chars().count() + 1;
     let pad = " ".repeat(line.to_string().len());
     let header = format!("{pad}--> {path}:{line}:{col}\n");
     if text.is_empty() {
         return format!("{}: {title}\n{header}", level_name(level));
     }
-    let ex = excerpt(text, span);
+    let ex = excerpt(text, span, line, line_start);
     let message = level.title(title).snippet(
         Snippet::source(&ex.text)
             .line_start(ex.line)
@@ -774,6 +805,27 @@ mod tests {
         let r = unknown(&text, &name);
         assert!(r.len() < 1000, "{} bytes", r.len());
         assert!(r.contains("yyy…yyy"), "{r}");
+    }
+
+    proptest::proptest! {
+        // Any text, any span: rendering never panics and stays small.
+        #[test]
+        fn rendering_any_span_is_safe_and_bounded(
+            text in "(\\PC|[\t\r\n]|中|🎉){0,2000}",
+            a in 0usize..8000,
+            b in 0usize..8000,
+        ) {
+            let d = Diagnostic::new(
+                FileId(0),
+                Span::new(a.min(b), a.max(b)),
+                ErrorKind::UnknownEntity { name: text.clone(), suggestions: vec![], group: false },
+            );
+            let r = render(&d, "a.claims", &text);
+            proptest::prop_assert!(r.len() < 8_000, "{} bytes", r.len());
+            let starts = line_starts(&text);
+            let r2 = render_with(&d, "a.claims", &text, Some(&starts), &[]);
+            proptest::prop_assert_eq!(r, r2);
+        }
     }
 
     #[test]

@@ -698,6 +698,7 @@ fn read_fact(item: &Item, loc: &Locator, errors: &mut Vec<FactError>) -> Option<
                 for (k, v) in m {
                     let key = scalar(k).unwrap_or_default();
                     let k_at = loc.key_at(item.from, item.to, &key).unwrap_or(args_at);
+                    let v_at = loc.key_value(item.from, item.to, &key).unwrap_or(k_at);
                     let Some(val) = scalar(v) else {
                         errors.push((
                             Span::new(k_at, k_at + 1),
@@ -713,7 +714,7 @@ fn read_fact(item: &Item, loc: &Locator, errors: &mut Vec<FactError>) -> Option<
                             text: key,
                         },
                         Located {
-                            span: span_at(k_at, &val),
+                            span: span_at(v_at, &val),
                             text: val,
                         },
                     ));

@@ -53,6 +53,7 @@ impl LoadFailure {
     /// [`MAX_ERROR_OUTPUT`] bytes; then a line saying how many are not shown.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        let mut index = load::LineIndex::default();
         for (i, d) in self.errors.iter().enumerate() {
             if out.len() >= MAX_ERROR_OUTPUT {
                 let rest = self.errors.len() - i;
@@ -65,7 +66,7 @@ impl LoadFailure {
             if i > 0 {
                 out.push('\n');
             }
-            out.push_str(&self.files.render(d));
+            out.push_str(&self.files.render_indexed(d, &mut index));
         }
         out
     }

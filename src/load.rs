@@ -104,6 +104,18 @@ impl Files {
     /// Renders a diagnostic against the file it points into, with the other
     /// place it names (the first of two declarations) as a note.
     pub fn render(&self, d: &Diagnostic) -> String {
+        self.render_indexed(d, &mut LineIndex::default())
+    }
+
+    /// [`Files::render`], finding lines through `index`, which keeps each
+    /// file's line starts: many errors in one large file then cost one scan.
+    pub fn render_indexed(&self, d: &Diagnostic, index: &mut LineIndex) -> String {
+        for id in [Some(d.loc.file), related_file(d)].into_iter().flatten() {
+            index
+                .0
+                .entry(id)
+                .or_insert_with(|| crate::diag::line_starts(&self.get(id).text));
+        }
         let f = self.get(d.loc.file);
         // A span is trusted only as far as the text goes: clamp it onto
         // character boundaries so no stage's arithmetic can make rendering panic.
@@ -122,6 +134,19 @@ impl Files {
         d.loc.span = clamp(&f.text, d.loc.span);
         let d = &d;
         let related: Vec<crate::diag::Related<'_>> = match &d.kind {
+            ErrorKind::AliasClash {
+                first_loc: Some(first),
+                ..
+            } => {
+                let g = self.get(first.file);
+                vec![crate::diag::Related {
+                    path: &g.display,
+                    text: &g.text,
+                    starts: index.0.get(&first.file).map(Vec::as_slice),
+                    span: first.span,
+                    label: "the entity this name already names",
+                }]
+            }
             ErrorKind::Duplicate {
                 what,
                 first: Some(first),
@@ -131,19 +156,40 @@ impl Files {
                 vec![crate::diag::Related {
                     path: &g.display,
                     text: &g.text,
+                    starts: index.0.get(&first.file).map(Vec::as_slice),
                     span: clamp(&g.text, first.span),
                     label: match *what {
                         "entity" => "the first declaration of this entity",
                         "group" => "the first declaration of this group",
                         "relation" => "the first declaration of this relation",
                         "definition" => "the first declaration of this definition",
+                        "source" => "the first declaration of this source",
                         _ => "the first declaration",
                     },
                 }]
             }
             _ => Vec::new(),
         };
-        crate::diag::render_with(d, &f.display, &f.text, &related)
+        let starts = index.0.get(&d.loc.file).map(Vec::as_slice);
+        crate::diag::render_with(d, &f.display, &f.text, starts, &related)
+    }
+}
+
+/// Line starts of the files that diagnostics were rendered against.
+#[derive(Default)]
+pub struct LineIndex(std::collections::HashMap<FileId, Vec<usize>>);
+
+/// The file of the second place a diagnostic names, if any.
+fn related_file(d: &Diagnostic) -> Option<FileId> {
+    match &d.kind {
+        ErrorKind::Duplicate {
+            first: Some(first), ..
+        }
+        | ErrorKind::AliasClash {
+            first_loc: Some(first),
+            ..
+        } => Some(first.file),
+        _ => None,
     }
 }
 

@@ -366,15 +366,13 @@ impl Analyzer {
                             None
                         }
                         Err(_) => {
-                            let wants = kind.wants();
-                            errs.push(Diagnostic::new(
-                                file,
-                                v.span,
-                                ErrorKind::BadValue {
-                                    text: v.text.to_string(),
-                                    wants,
-                                },
-                            ));
+                            let (span, error) = super::hints::value_error(*kind, &v.text, v.span)
+                                .unwrap_or_else(|| {
+                                    let wants = kind.wants();
+                                    let text = v.text.to_string();
+                                    (v.span, ErrorKind::BadValue { text, wants })
+                                });
+                            errs.push(Diagnostic::new(file, span, error));
                             None
                         }
                     }
@@ -618,9 +616,12 @@ impl Analyzer {
                     let mut at = 0;
                     for piece in sentences.text.split(';') {
                         let lead = piece.len() - piece.trim_start().len();
+                        // Each sentence's own span: errors about it underline
+                        // it alone, not the rest of the `only`.
+                        let start = sentences.span.start as usize + at + lead;
                         let l = Located {
                             text: piece.trim().to_string(),
-                            span: sentences.span.shift(at + lead),
+                            span: Span::new(start, start + piece.trim().len()),
                         };
                         at += piece.len() + 1;
                         if l.text.is_empty() {
@@ -836,15 +837,16 @@ impl Analyzer {
                                 text: crate::syntax::parser::tokens_text(r.text, toks),
                             }),
                             None => {
-                                errs.push(Diagnostic::new(
-                                    r.file,
-                                    span,
-                                    ErrorKind::BadValue {
-                                        text: crate::syntax::parser::tokens_text(r.text, toks),
-                                        wants:
-                                            "a date phrase after `as of` (as in `as of June 2025`)",
-                                    },
-                                ));
+                                let (span, error) =
+                                    super::hints::token_error(value::ValueKind::Date, toks)
+                                        .unwrap_or_else(|| {
+                                            let text =
+                                                crate::syntax::parser::tokens_text(r.text, toks);
+                                            let wants =
+                                        "a date phrase after `as of` (as in `as of June 2025`)";
+                                            (span, ErrorKind::BadValue { text, wants })
+                                        });
+                                errs.push(Diagnostic::new(r.file, span, error));
                                 return (None, errs);
                             }
                         }

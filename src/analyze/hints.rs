@@ -89,6 +89,51 @@ pub fn number_word(word: &str) -> Option<u64> {
     unit(&w).or_else(|| ten(&w))
 }
 
+/// The specific error for a value written in `text` (at `span`) that is no
+/// valid phrase of `kind`, when one of its words is a number in words or a
+/// misspelt month: that word's span and the error naming it.
+pub fn value_error(
+    kind: crate::value::ValueKind,
+    text: &str,
+    span: crate::diag::Span,
+) -> Option<(crate::diag::Span, crate::diag::ErrorKind)> {
+    use crate::diag::{ErrorKind, Span};
+    use crate::value::ValueKind;
+    let mut at = 0;
+    for word in text.split(|c: char| c.is_whitespace() || c == ',') {
+        let start = span.start as usize + at;
+        at += word.len() + 1;
+        if word.is_empty() {
+            continue;
+        }
+        let here = Span::new(start, start + word.len());
+        match kind {
+            ValueKind::Number => {
+                if let Some(v) = number_word(word) {
+                    let value = Some(v);
+                    let word = word.to_string();
+                    return Some((here, ErrorKind::NumberInWords { word, value }));
+                }
+            }
+            ValueKind::Date => {
+                if let Some(month) = near_month(word) {
+                    let word = word.to_string();
+                    return Some((here, ErrorKind::MisspeltMonth { word, month }));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// [`value_error`] over tokens already lexed (an `as of` date).
+pub fn token_error(
+    kind: crate::value::ValueKind,
+    toks: &[crate::syntax::lexer::Token],
+) -> Option<(crate::diag::Span, crate::diag::ErrorKind)> {
+    toks.iter().find_map(|t| value_error(kind, &t.text, t.span))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -305,6 +305,7 @@ impl Analyzer {
                     continue;
                 }
                 let other = e.name.clone();
+                let first_loc = Some(e.loc);
                 self.error(
                     file,
                     name.span,
@@ -312,6 +313,7 @@ impl Analyzer {
                         alias: name.text.clone(),
                         first: other,
                         second: name.text.clone(),
+                        first_loc,
                     },
                 );
                 continue;
@@ -332,7 +334,8 @@ impl Analyzer {
                 let ak = a.key();
                 match self.name_index.get(&ak) {
                     Some(&other) if other != id => {
-                        let first = self.model.entities[other as usize].name.clone();
+                        let e = &self.model.entities[other as usize];
+                        let (first, first_loc) = (e.name.clone(), Some(e.loc));
                         self.error(
                             file,
                             a.span,
@@ -340,6 +343,7 @@ impl Analyzer {
                                 alias: a.text.clone(),
                                 first,
                                 second: name.text.clone(),
+                                first_loc,
                             },
                         );
                     }
@@ -1127,13 +1131,13 @@ fn date_value(text: &str, span: Span) -> Result<crate::model::Value, (Span, Erro
             interval,
             text: fold_spaces(text),
         }),
-        None => Err((
+        None => Err(hints::value_error(ValueKind::Date, text, span).unwrap_or((
             span,
             ErrorKind::BadValue {
                 text: text.to_string(),
                 wants: ValueKind::Date.wants(),
             },
-        )),
+        ))),
     }
 }
 
@@ -1203,14 +1207,13 @@ pub fn read_claim(
                 text: crate::syntax::parser::tokens_text(text, date),
             }),
             None => {
-                return Err(vec![Diagnostic::new(
-                    file,
-                    span,
-                    ErrorKind::BadValue {
-                        text: crate::syntax::parser::tokens_text(text, date),
-                        wants: "a date phrase after `as of` (as in `as of June 2025`)",
-                    },
-                )])
+                let (span, error) =
+                    hints::token_error(ValueKind::Date, date).unwrap_or_else(|| {
+                        let text = crate::syntax::parser::tokens_text(text, date);
+                        let wants = "a date phrase after `as of` (as in `as of June 2025`)";
+                        (span, ErrorKind::BadValue { text, wants })
+                    });
+                return Err(vec![Diagnostic::new(file, span, error)]);
             }
         },
         None => None,

@@ -173,6 +173,12 @@ fn related(
             })?;
             Some((loc, format!("the first declaration of {what} `{name}`")))
         }
+        ErrorKind::AliasClash {
+            alias,
+            first,
+            first_loc: Some(loc),
+            ..
+        } => Some((*loc, format!("`{alias}` already names `{first}` here"))),
         ErrorKind::AliasClash { alias, first, .. } => {
             let e = entity(first)?;
             Some((e.loc, format!("`{alias}` already names `{}` here", e.name)))
