@@ -452,7 +452,7 @@ impl Analyzer {
                     tuple,
                     negated: raw.negated,
                 },
-                quote: raw.quote.map(|q| q.text.into_owned()),
+                quote: raw.quote.map(|q| q.text.into()),
                 as_of,
                 note: raw.note.map(|n| n.into()),
                 text: None,
@@ -713,7 +713,7 @@ impl Analyzer {
             }
             self.model.facts.push(Fact {
                 source,
-                quote: raw.quote.as_ref().map(|q| q.text.clone()),
+                quote: raw.quote.as_ref().map(|q| q.text.as_str().into()),
                 as_of,
                 note: raw.note.as_deref().map(Into::into),
                 loc: Loc {
