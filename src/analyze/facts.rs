@@ -509,6 +509,11 @@ impl Analyzer {
                 (lines, facts, errs)
             })
             .collect();
+        // One allocation for the facts of the file, not a doubling series
+        // (each of which the allocator would map and zero afresh).
+        self.model
+            .facts
+            .reserve(done.iter().map(|(_, facts, _)| facts.len()).sum());
         let mut first_line = 0u32;
         for (lines, facts, errs) in done {
             self.errors.extend(errs);
