@@ -140,8 +140,8 @@ impl<'m> Explainer<'m> {
         for p in &def.template.parts {
             match p {
                 TemplatePart::Literal { forms, optional } => {
-                    if !optional {
-                        words.push(forms[0].clone());
+                    if let Some(f) = forms.first().filter(|_| !optional) {
+                        words.push(f.clone());
                     }
                 }
                 TemplatePart::Slot(i) => words.push(match &args[*i] {
@@ -285,7 +285,11 @@ impl<'m> Explainer<'m> {
                 format!("functional, and its values share none with the claim's{values}")
             }
             (Bearing::Silent, _) if e.silence == Some(Silence::Unit) => {
-                format!("says nothing: its value is in another unit than the claim's, and values compare only within one unit{values}")
+                let unit = |u: Option<crate::value::Unit>| u.map_or("no unit", |u| u.name());
+                let (has, wants) = (0..claim.len())
+                    .find(|&i| !stated[i].comparable(&claim[i]))
+                    .map_or(("", ""), |i| (unit(stated[i].unit), unit(claim[i].unit)));
+                format!("says nothing: its value is in {has}, the claim's in {wants}, and values compare only within one unit{values}")
             }
             (Bearing::Silent, false) if e.silence == Some(Silence::Dates) => {
                 format!("says nothing: its numbers differ, but its dates do not overlap the claim's{values}")
@@ -321,7 +325,7 @@ fn write_node(
         out,
         "{pad}{:<9}  {}",
         Verdict::from_bits(node.bits).name(),
-        node.text
+        crate::report::escape_controls(&node.text)
     );
     for f in &node.facts {
         let fact = &model.facts[f.fact as usize];
@@ -334,8 +338,9 @@ fn write_node(
         let place = format!("{}:{}", files.get(fact.loc.file).display, fact.line);
         let _ = writeln!(
             out,
-            "{pad}  {label:<8} {}  ({place})",
-            crate::report::evidence_line(model, fact)
+            "{pad}  {label:<8} {}  ({})",
+            crate::report::escape_controls(&crate::report::evidence_line(model, fact)),
+            crate::report::escape_controls(&place)
         );
         let _ = writeln!(out, "{pad}  {:<8} {}", "", f.why);
     }

@@ -131,7 +131,9 @@ pub fn load_workspace_timed(
     let (files, mut errors) = timings.time("read", || load::load_with(paths, limits));
     match analyze::analyze_timed(&files, options, timings) {
         Ok(model) if errors.is_empty() => {
-            let warnings = analyze::lint::warnings(&files);
+            let mut warnings = analyze::lint::warnings(&files);
+            warnings.extend(value::warnings(&model));
+            warnings.sort_by_key(|d| (d.loc.file, d.loc.span.start));
             Ok(Workspace {
                 files,
                 model,

@@ -91,7 +91,7 @@ impl Files {
             path,
             display,
             kind,
-            text,
+            text: line_breaks(text),
         });
         FileId(self.files.len() as u32 - 1)
     }
@@ -105,6 +105,22 @@ impl Files {
     /// place it names (the first of two declarations) as a note.
     pub fn render(&self, d: &Diagnostic) -> String {
         let f = self.get(d.loc.file);
+        // A span is trusted only as far as the text goes: clamp it onto
+        // character boundaries so no stage's arithmetic can make rendering panic.
+        let clamp = |text: &str, span: Span| {
+            let floor = |at: u32| {
+                let mut at = (at as usize).min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                at
+            };
+            let (start, end) = (floor(span.start), floor(span.end));
+            Span::new(start, end.max(start))
+        };
+        let mut d = d.clone();
+        d.loc.span = clamp(&f.text, d.loc.span);
+        let d = &d;
         let related: Vec<crate::diag::Related<'_>> = match &d.kind {
             ErrorKind::Duplicate {
                 what,
@@ -115,7 +131,7 @@ impl Files {
                 vec![crate::diag::Related {
                     path: &g.display,
                     text: &g.text,
-                    span: first.span,
+                    span: clamp(&g.text, first.span),
                     label: match *what {
                         "entity" => "the first declaration of this entity",
                         "group" => "the first declaration of this group",
@@ -135,6 +151,22 @@ impl Default for Files {
     fn default() -> Self {
         Files::new()
     }
+}
+
+/// The text with every line break a `\n`: a lone CR (old Mac files) becomes
+/// LF, CRLF stays (its CR is trimmed with the line). One byte for one, so
+/// every offset stays where it was.
+pub fn line_breaks(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).expect("an ASCII byte replaced by an ASCII byte")
 }
 
 /// `path` made absolute (against the current folder) with `.` and `..`
@@ -300,7 +332,7 @@ pub fn load_with(paths: &[PathBuf], limits: &Limits) -> (Files, Vec<Diagnostic>)
                 // A byte-order mark is not part of the text.
                 Ok(t) => {
                     files.files[id.0 as usize].text =
-                        t.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(t)
+                        line_breaks(t.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(t))
                 }
                 Err(e) => {
                     // Keep the text (invalid bytes replaced) so the error can
@@ -327,4 +359,44 @@ pub fn load_with(paths: &[PathBuf], limits: &Limits) -> (Files, Vec<Diagnostic>)
         }
     }
     (files, errors)
+}
+
+/// Reads a source's text (quotes are checked against it). Symbolic links are
+/// resolved, and unless `allow_outside` the real file must lie inside one of
+/// `roots` (also resolved); only a regular file within `MAX_TEXT_FILE` is
+/// read, so a link to `/dev/zero` or to a file elsewhere is refused.
+pub fn read_source_text(
+    path: &Path,
+    roots: &[PathBuf],
+    allow_outside: bool,
+) -> Result<String, String> {
+    let real = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    if !allow_outside {
+        let inside = roots
+            .iter()
+            .any(|r| std::fs::canonicalize(r).is_ok_and(|r| real.starts_with(r)));
+        if !inside {
+            return Err(format!(
+                "it leads to {}, outside the workspace (allow with --allow-outside-paths)",
+                display(&real)
+            ));
+        }
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > MAX_TEXT_FILE {
+        return Err(format!("larger than the limit of {MAX_TEXT_FILE} bytes"));
+    }
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(&real)
+        .and_then(|f| f.take(MAX_TEXT_FILE + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_TEXT_FILE {
+        return Err(format!("larger than the limit of {MAX_TEXT_FILE} bytes"));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }

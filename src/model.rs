@@ -66,7 +66,10 @@ pub struct Slot {
 
 #[derive(Clone, Debug)]
 pub enum TemplatePart {
-    Literal { forms: Vec<String>, optional: bool },
+    Literal {
+        forms: crate::syntax::ast::Forms,
+        optional: bool,
+    },
     Slot(usize),
 }
 

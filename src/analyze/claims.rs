@@ -13,6 +13,7 @@ use crate::model::{
     Arg, Atom, Claim, Entity, EntityId, Group, GroupId, Quantifier, Relation, Slot, SlotType,
     Target, Template, TemplatePart, Term, Value,
 };
+use crate::syntax::ast::Forms;
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::value::{self, ValueKind, MAX_PHRASE_TOKENS};
 
@@ -22,6 +23,9 @@ pub const MAX_DEPTH: usize = 128;
 pub const MAX_BINDINGS: u128 = 1_000_000;
 /// Most partial matches tried for one template at one position.
 const MATCH_BUDGET: usize = 20_000;
+/// A template whose first word has more spellings than this (optional parts
+/// multiply them) is tried at every position instead of being indexed.
+const MAX_INDEXED_SPELLINGS: usize = 64;
 
 const KEYWORDS: [&str; 7] = ["and", "or", "not", "no", "every", "some", "in"];
 
@@ -70,19 +74,24 @@ impl TemplateIndex {
                     .map(|(d, h)| ((Target::Definition(d as u32), 0), &h.template)),
             );
         for (target, t) in all {
-            match t.parts.first() {
+            let first_words = match t.parts.first() {
                 Some(TemplatePart::Literal {
                     forms,
                     optional: false,
-                }) if !forms.iter().any(|f| f.starts_with('{')) => {
-                    let mut forms = forms.clone();
-                    forms.sort();
-                    forms.dedup();
-                    for f in forms {
+                }) => forms
+                    .spellings(MAX_INDEXED_SPELLINGS)
+                    .filter(|all| !all.iter().any(|f| f.starts_with('{'))),
+                _ => None,
+            };
+            match first_words {
+                Some(mut words) => {
+                    words.sort();
+                    words.dedup();
+                    for f in words {
                         ix.by_word.entry(f).or_default().push(target);
                     }
                 }
-                _ => ix.anywhere.push(target),
+                None => ix.anywhere.push(target),
             }
         }
         ix
@@ -204,14 +213,10 @@ impl Lexicon<'_> {
 /// Whether a template's literal word (one of `forms`) is the token. An
 /// escaped `\{x\}` in a template is the literal word `{x}`, which the lexer
 /// reads as a placeholder token.
-fn literal_matches(forms: &[String], t: &Token) -> bool {
+fn literal_matches(forms: &Forms, t: &Token) -> bool {
     match t.kind {
         TokenKind::Word | TokenKind::Comma | TokenKind::Colon => forms.contains(&t.norm),
-        TokenKind::Placeholder => forms.iter().any(|f| {
-            f.strip_prefix('{')
-                .and_then(|f| f.strip_suffix('}'))
-                .is_some_and(|inner| inner == t.norm)
-        }),
+        TokenKind::Placeholder => forms.contains(&format!("{{{}}}", t.norm)),
         _ => false,
     }
 }
@@ -1162,10 +1167,10 @@ impl<'a> Reader<'a> {
             let mut hits = 0;
             for p in &tpl.parts {
                 if let TemplatePart::Literal { forms, .. } = p {
-                    if forms.iter().any(|f| {
-                        phrase_words
-                            .iter()
-                            .any(|w| w == f || (f.len() > 3 && edit_distance(w, f) <= 1))
+                    let near = forms.sample(8);
+                    if phrase_words.iter().any(|w| {
+                        forms.contains(w)
+                            || near.iter().any(|f| f.len() > 3 && edit_distance(w, f) <= 1)
                     }) {
                         hits += 1;
                     }

@@ -752,28 +752,35 @@ impl Analyzer {
             return;
         };
         let doc_id = document.id.clone();
-        let entry = texts.entry(path.clone()).or_insert_with(|| {
-            std::fs::read_to_string(&path)
-                .ok()
+        let read = if texts.contains_key(&path) {
+            Ok(texts[&path].clone().unwrap_or_default())
+        } else {
+            crate::load::read_source_text(&path, &self.roots, self.allow_outside_paths)
                 .map(|t| crate::quotes::fold(&t))
-        });
-        let Some(folded) = entry.clone() else {
-            let loc = self.model.sources[doc as usize]
-                .loc
-                .expect("sources from files have a place");
-            self.errors.push(Diagnostic::new(
-                loc.file,
-                loc.span,
-                ErrorKind::Io {
-                    message: format!(
-                        "cannot read the text of source `{doc_id}`: {}",
-                        path.display()
-                    ),
-                },
-            ));
-            // Report a missing text once.
-            texts.insert(path, Some(String::new()));
-            return;
+        };
+        let folded = match read {
+            Ok(folded) => {
+                texts.insert(path, Some(folded.clone()));
+                folded
+            }
+            Err(why) => {
+                let loc = self.model.sources[doc as usize]
+                    .loc
+                    .expect("sources from files have a place");
+                self.errors.push(Diagnostic::new(
+                    loc.file,
+                    loc.span,
+                    ErrorKind::Io {
+                        message: format!(
+                            "cannot read the text of source `{doc_id}`: {}: {why}",
+                            path.display()
+                        ),
+                    },
+                ));
+                // Report a missing text once.
+                texts.insert(path, Some(String::new()));
+                return;
+            }
         };
         if folded.is_empty() {
             return;

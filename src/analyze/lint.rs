@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, ErrorKind, FileId, Span};
 use crate::load::{FileKind, Files};
-use crate::syntax::ast::{Part, StatementKind, Template};
+use crate::syntax::ast::{Forms, Part, StatementKind, Template};
 use crate::syntax::parser::parse_rule_file;
 
 /// Word pairs and words that start a number phrase.
@@ -56,14 +56,14 @@ pub fn warnings(files: &Files) -> Vec<Diagnostic> {
     out
 }
 
-fn words_of(p: Option<&Part>) -> &[String] {
+fn words_of(p: Option<&Part>) -> Option<&Forms> {
     match p {
         Some(Part::Literal {
             forms,
             optional: false,
             ..
-        }) => forms,
-        _ => &[],
+        }) => Some(forms),
+        _ => None,
     }
 }
 
@@ -81,7 +81,7 @@ fn check(file: FileId, t: &Template, kinds: &HashMap<String, String>, out: &mut 
         };
         let last = words_of(i.checked_sub(1).and_then(|j| t.parts.get(j)));
         let before = words_of(i.checked_sub(2).and_then(|j| t.parts.get(j)));
-        let has = |forms: &[String], w: &str| forms.iter().any(|f| f == w);
+        let has = |forms: Option<&Forms>, w: &str| forms.is_some_and(|f| f.contains(w));
         let (words, from) = match kind.as_str() {
             "number" => {
                 if let Some((a, b)) = NUMBER_PAIRS

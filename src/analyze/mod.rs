@@ -108,6 +108,8 @@ struct Analyzer {
     /// errors that only follow from the clash are not reported.
     disputed: Vec<EntityId>,
     allow_outside_paths: bool,
+    /// The workspace's folders (source texts must resolve inside them).
+    roots: Vec<std::path::PathBuf>,
     /// Bindings each definition's body ranges over (see `bindings`).
     binding_memo: HashMap<DefId, u128>,
 }
@@ -152,6 +154,7 @@ impl Analyzer {
     }
 
     fn run(&mut self, files: &Files, timings: &mut Timings) {
+        self.roots = files.roots.clone();
         // Parse every file (JSONL files are read line by line as they resolve).
         let start = Instant::now();
         let mut rules = Vec::new();
@@ -678,18 +681,20 @@ impl Analyzer {
                     else {
                         break;
                     };
-                    let after: Vec<&str> = match c.parts.get(pi + 2 + k) {
-                        Some(TemplatePart::Literal { forms, .. }) => {
-                            forms.iter().map(String::as_str).collect()
-                        }
-                        _ => Vec::new(),
-                    };
-                    let word = forms.iter().find(|f| {
-                        value::belongs_to_number(f, None)
-                            || (f.as_str() == "per" && after.contains(&"cent"))
+                    let cent_after = matches!(
+                        c.parts.get(pi + 2 + k),
+                        Some(TemplatePart::Literal { forms, .. }) if forms.contains("cent")
+                    );
+                    // A word's first spellings are enough to see a unit word.
+                    let word = forms.sample(64).into_iter().find(|f| {
+                        value::belongs_to_number(f, None) || (f.as_str() == "per" && cent_after)
                     });
                     if let Some(word) = word {
-                        let word = if word == "per" { "per cent" } else { word };
+                        let word = if word == "per" {
+                            "per cent"
+                        } else {
+                            word.as_str()
+                        };
                         self.error(
                             file,
                             *span,
@@ -1218,4 +1223,56 @@ pub fn read_claim(
         },
         Err(claims::Reported) => Err(std::mem::take(&mut reader.errors)),
     }
+}
+
+/// Reads the assertions of one rule file again against a model analyzed
+/// before, when nothing but that file's assertions changed: the editor
+/// server re-reads the claims being typed instead of the whole workspace.
+/// The file's old assertions are replaced; returns the new ones' errors.
+/// It rebuilds the lookups `run` builds for reading claims: keep the two in
+/// step (`lsp::workspace`'s test compares this path with a full analysis).
+pub fn reread_assertions(
+    model: &mut Model,
+    file: FileId,
+    text: &str,
+    ast: ast::RuleFile,
+) -> Vec<Diagnostic> {
+    let mut a = Analyzer {
+        model: std::mem::take(model),
+        ..Analyzer::default()
+    };
+    for (id, e) in a.model.entities.iter().enumerate() {
+        for n in std::iter::once(&e.name).chain(&e.aliases) {
+            if let Some(words) = name_words(n) {
+                a.names
+                    .entry(words[0].clone())
+                    .or_default()
+                    .push((words, id as EntityId));
+            }
+        }
+    }
+    for v in a.names.values_mut() {
+        v.sort_by(|x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
+        v.dedup();
+    }
+    for (i, g) in a.model.groups.iter().enumerate() {
+        a.group_index
+            .insert(fold_spaces(&g.name).to_lowercase(), i as GroupId);
+    }
+    a.def_heads = a
+        .model
+        .definitions
+        .iter()
+        .map(|d| DefHead {
+            slots: d.slots.clone(),
+            template: d.template.clone(),
+        })
+        .collect();
+    a.template_index = TemplateIndex::build(&a.model.relations, &a.def_heads);
+    a.model.assertions.retain(|x| x.file != file);
+    a.assertions(&[Rules { file, text, ast }]);
+    *model = std::mem::take(&mut a.model);
+    a.errors.sort_by_key(|d| d.loc);
+    a.errors.dedup();
+    a.errors
 }

@@ -276,13 +276,20 @@ fn parse_relation(rest: &str, base: usize) -> Result<StatementKind, SyntaxError>
     let mut start = 0;
     let bytes = body.as_bytes();
     let mut i = 0;
-    while i <= bytes.len() {
-        if i == bytes.len() || bytes[i] == b'|' {
-            let piece = &body[start..i];
+    loop {
+        // `\` escapes the next byte; at the very end it escapes nothing, and
+        // the template parser says so (the last template is never dropped).
+        let at_end = i >= bytes.len();
+        if at_end || bytes[i] == b'|' {
+            let end = i.min(bytes.len());
+            let piece = &body[start..end];
             if piece.trim().is_empty() {
-                return Err(expected("a template", None, body_base + i));
+                return Err(expected("a template", None, body_base + end));
             }
             templates.push(parse_template(piece, body_base + start)?);
+            if at_end {
+                break;
+            }
             start = i + 1;
         } else if bytes[i] == b'\\' && i + 1 < bytes.len() {
             // `\|` is no separator; a `\` at the very end is the template's

@@ -12,7 +12,7 @@ use nom::{
 };
 
 use crate::diag::{ErrorKind, Span};
-use crate::syntax::ast::{Name, Part, Template};
+use crate::syntax::ast::{Forms, Name, Part, Piece, Template, MAX_WORD_PIECES};
 use crate::syntax::lexer::fold_spaces;
 
 type Err = (Span, ErrorKind);
@@ -127,25 +127,27 @@ fn cucumber_misuse(r: &str, at: usize) -> Option<Err> {
     }
 }
 
-/// Expands one alternative (a list of segments) into the words it accepts.
-fn expand(segs: &[Seg]) -> Vec<String> {
-    let mut forms = vec![String::new()];
+/// One alternative (a list of segments) as pieces: runs of characters
+/// become fixed text, lower-cased like the words they match.
+fn pieces(segs: &[Seg]) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut text = String::new();
     for s in segs {
         match s {
-            Seg::Char(c) => forms.iter_mut().for_each(|f| f.extend(c.to_lowercase())),
+            Seg::Char(c) => text.extend(c.to_lowercase()),
             Seg::Opt(o) => {
-                // The form with the optional text comes first: reports write it.
-                let mut with: Vec<String> = forms
-                    .iter()
-                    .map(|f| format!("{f}{}", o.to_lowercase()))
-                    .collect();
-                with.append(&mut forms);
-                forms = with;
+                if !text.is_empty() {
+                    out.push(Piece::Text(std::mem::take(&mut text)));
+                }
+                out.push(Piece::Optional(o.to_lowercase()));
             }
-            Seg::Slash => unreachable!("alternatives are split before expansion"),
+            Seg::Slash => unreachable!("alternatives are split before compiling"),
         }
     }
-    forms
+    if !text.is_empty() {
+        out.push(Piece::Text(text));
+    }
+    out
 }
 
 /// Parses `text` (one template, without `|`) that starts at byte `base`.
@@ -249,12 +251,22 @@ pub fn parse_template(text: &str, base: usize) -> Result<Template, Err> {
                 "an alternative may not be only optional text (as in Cucumber Expressions): write `(brown)/black` as `brown/black` and make the word optional elsewhere",
             ));
         }
-        let mut forms: Vec<String> = alts.iter().flat_map(|a| expand(a)).collect();
-        let mut seen = std::collections::HashSet::new();
-        forms.retain(|f| seen.insert(f.clone()));
-        let optional = forms.iter().any(|f| f.is_empty());
-        forms.retain(|f| !f.is_empty());
-        if forms.iter().any(|f| f.contains(['(', ')'])) {
+        let pieces_in_word = alts.len() - 1
+            + alts
+                .iter()
+                .flatten()
+                .filter(|s| matches!(s, Seg::Opt(_)))
+                .count();
+        if pieces_in_word > MAX_WORD_PIECES {
+            return Err(bad(
+                at,
+                len,
+                format!("a template word has at most {MAX_WORD_PIECES} optional parts and `/` choices; this one has {pieces_in_word}"),
+            ));
+        }
+        let forms = Forms::new(alts.iter().map(|a| pieces(a)).collect());
+        let optional = forms.may_be_empty();
+        if forms.pieces().any(|f| f.contains(['(', ')'])) {
             return Err(bad(at, len, "templates contain no literal parentheses"));
         }
         parts.push(Part::Literal {
@@ -302,7 +314,11 @@ mod tests {
                 Part::Literal {
                     forms, optional, ..
                 } => {
-                    format!("{}{}", forms.join("/"), if *optional { "?" } else { "" })
+                    format!(
+                        "{}{}",
+                        forms.sample(8).join("/"),
+                        if *optional { "?" } else { "" }
+                    )
                 }
             })
             .collect()
@@ -332,6 +348,29 @@ mod tests {
         assert_eq!(forms(&t), ["likes", "{x}", "{y}"]);
         assert!(parse_template("say \"x\"", 0).is_err());
         assert!(parse_template("/b", 0).is_err());
+        assert!(parse_template("ends in \\", 0).is_err());
+        assert!(parse_template("a\\ b", 0).is_err());
+        let many = format!("x{}", "(a)".repeat(MAX_WORD_PIECES + 1));
+        assert!(parse_template(&many, 0).is_err());
+    }
+
+    #[test]
+    fn words_with_many_optional_parts_match_without_expanding() {
+        // 2^60 spellings: matching must not enumerate them.
+        let t = parse_template(&format!("x{}y", "(ab)".repeat(60)), 0).unwrap();
+        let Part::Literal { forms, .. } = &t.parts[0] else {
+            panic!()
+        };
+        assert!(forms.contains("xy"));
+        assert!(forms.contains(&format!("x{}y", "ab".repeat(37))));
+        assert!(!forms.contains("xay"));
+        assert!(!forms.contains(&format!("x{}y", "ab".repeat(61))));
+        let t = parse_template("troop(s)/soldier(s)", 0).unwrap();
+        let Part::Literal { forms, .. } = &t.parts[0] else {
+            panic!()
+        };
+        assert_eq!(forms.sample(8), ["troops", "troop", "soldiers", "soldier"]);
+        assert_eq!(forms.first().map(String::as_str), Some("troops"));
     }
 
     fn message(t: &str) -> String {
