@@ -693,6 +693,54 @@ fn conflicts_command(
     }
 }
 
+/// A spinner on stderr while loading, shown only when loading takes more
+/// than a second and stderr is a terminal (never in CI logs or pipes).
+struct Progress {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start() -> Progress {
+        use std::sync::atomic::Ordering;
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = std::io::stderr().is_terminal().then(|| {
+            let done = done.clone();
+            std::thread::spawn(move || {
+                let tick = std::time::Duration::from_millis(50);
+                let start = std::time::Instant::now();
+                while start.elapsed() < std::time::Duration::from_secs(1) {
+                    if done.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    std::thread::sleep(tick);
+                }
+                let bar = indicatif::ProgressBar::new_spinner();
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{spinner} loading the workspace {elapsed}",
+                ) {
+                    bar.set_style(style);
+                }
+                bar.enable_steady_tick(std::time::Duration::from_millis(100));
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(tick);
+                }
+                bar.finish_and_clear();
+            })
+        });
+        Progress { done, thread }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// Loads the workspace, or prints why not (on stderr, and through
 /// `on_failure` in the report's format) and gives the exit code.
 fn load(
@@ -701,24 +749,27 @@ fn load(
     timings: &mut Timings,
     on_failure: impl FnOnce(&crate::LoadFailure),
 ) -> Result<crate::Workspace, i32> {
-    crate::load_workspace_timed(
+    let progress = Progress::start();
+    let loaded = crate::load_workspace_timed(
         paths,
         &Options {
             allow_outside_paths,
         },
         &LIMITS.with(std::cell::Cell::get),
         timings,
-    )
-    .map_err(|f| {
-        on_failure(&f);
-        load_failed(&f)
-    })
-    .inspect(|ws| {
-        let mut err = std::io::stderr().lock();
-        for w in &ws.warnings {
-            let _ = writeln!(err, "{}", escape_lines(&ws.files.render(w)));
-        }
-    })
+    );
+    drop(progress);
+    loaded
+        .map_err(|f| {
+            on_failure(&f);
+            load_failed(&f)
+        })
+        .inspect(|ws| {
+            let mut err = std::io::stderr().lock();
+            for w in &ws.warnings {
+                let _ = writeln!(err, "{}", escape_lines(&ws.files.render(w)));
+            }
+        })
 }
 
 /// With `--format json`, a failed load's errors as the JSON report on stdout.

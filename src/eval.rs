@@ -218,6 +218,53 @@ pub fn disjoint_values(kinds: &[ValueKind], a: &[Interval], b: &[Interval]) -> D
     }
 }
 
+/// What the walk of a claim reports as it goes. `check` passes `NoTrace`
+/// (compiled away); `explain` builds its tree from the same walk, so the two
+/// can never disagree.
+pub trait Trace {
+    /// A node starts; the nodes closed before its own `close` are its children.
+    fn open(&mut self) {}
+    /// The node last opened ends, with its bits.
+    fn close(&mut self, _step: Step<'_>, _bits: Bits) {}
+}
+
+/// A trace that keeps nothing.
+pub struct NoTrace;
+
+impl Trace for NoTrace {}
+
+/// One node of the walk, as `Trace::close` sees it.
+pub enum Step<'a> {
+    /// An atom of a relation, with its bound key, the claim's value
+    /// intervals and every fact with a bearing on it.
+    Atom {
+        atom: &'a Atom,
+        key: &'a Key,
+        claim: &'a [Interval],
+        evidence: &'a [AtomEvidence],
+    },
+    /// An atom of a definition, with the arguments its body got.
+    Definition {
+        def: DefId,
+        args: &'a [KeyArg],
+    },
+    Not,
+    And,
+    Or,
+    /// A quantifier, after all its bindings.
+    Quant {
+        quantifier: Quantifier,
+        vars: &'a [String],
+        group: GroupId,
+        bindings: usize,
+    },
+    /// One binding of a quantifier's variables.
+    Binding {
+        vars: &'a [String],
+        members: &'a [EntityId],
+    },
+}
+
 pub struct Evaluator<'m> {
     model: &'m Model,
     as_of: Option<Interval>,
@@ -229,7 +276,7 @@ impl<'m> Evaluator<'m> {
     }
 
     pub fn eval(&self, claim: &Claim) -> Outcome {
-        self.go(claim, &mut Vec::new(), &[])
+        self.go(claim, &mut Vec::new(), &[], &mut NoTrace)
     }
 
     fn counts(&self, fact: &Fact) -> bool {
@@ -344,10 +391,18 @@ impl<'m> Evaluator<'m> {
         out
     }
 
-    fn atom(&self, rel: RelId, args: &[Arg], env: &[EntityId], params: &[KeyArg]) -> Outcome {
-        let (key, claim) = self.key_of(rel, args, env, params);
+    fn atom<T: Trace>(
+        &self,
+        atom: &Atom,
+        rel: RelId,
+        env: &[EntityId],
+        params: &[KeyArg],
+        trace: &mut T,
+    ) -> Outcome {
+        let (key, claim) = self.key_of(rel, &atom.args, env, params);
         let mut o = Outcome::default();
-        for e in self.atom_evidence(&key, &claim) {
+        let evidence = self.atom_evidence(&key, &claim);
+        for e in &evidence {
             match e.bearing {
                 Bearing::Supports => o.support.push(e.fact),
                 Bearing::Refutes => o.refute.push(e.fact),
@@ -362,6 +417,15 @@ impl<'m> Evaluator<'m> {
             told_true: !o.support.is_empty(),
             told_false: !o.refute.is_empty(),
         };
+        trace.close(
+            Step::Atom {
+                atom,
+                key: &key,
+                claim: &claim,
+                evidence: &evidence,
+            },
+            o.bits,
+        );
         o
     }
 
@@ -375,25 +439,58 @@ impl<'m> Evaluator<'m> {
             .collect()
     }
 
-    fn go(&self, claim: &Claim, env: &mut Vec<EntityId>, params: &[KeyArg]) -> Outcome {
+    /// Evaluates `claim`, telling `trace` each node as it is evaluated: the
+    /// one walk behind both `check` (with `NoTrace`) and `explain`.
+    pub fn eval_traced<T: Trace>(&self, claim: &Claim, trace: &mut T) -> Outcome {
+        self.go(claim, &mut Vec::new(), &[], trace)
+    }
+
+    fn go<T: Trace>(
+        &self,
+        claim: &Claim,
+        env: &mut Vec<EntityId>,
+        params: &[KeyArg],
+        trace: &mut T,
+    ) -> Outcome {
+        trace.open();
         match claim {
             Claim::Atom(a) => match a.target {
-                Target::Relation(r) => self.atom(r, &a.args, env, params),
+                Target::Relation(r) => self.atom(a, r, env, params, trace),
                 Target::Definition(d) => {
                     let inner = Self::def_args(&a.args, env, params);
-                    match &self.model.definitions[d as usize].body {
-                        Some(body) => self.go(body, &mut Vec::new(), &inner),
+                    let o = match &self.model.definitions[d as usize].body {
+                        Some(body) => self.go(body, &mut Vec::new(), &inner, trace),
                         None => Outcome::default(),
-                    }
+                    };
+                    trace.close(
+                        Step::Definition {
+                            def: d,
+                            args: &inner,
+                        },
+                        o.bits,
+                    );
+                    o
                 }
             },
-            Claim::Not(c) => !self.go(c, env, params),
-            Claim::And(all) => all.iter().fold(Outcome::identity(Bits::TRUE), |acc, c| {
-                acc.and(self.go(c, env, params))
-            }),
-            Claim::Or(all) => all.iter().fold(Outcome::identity(Bits::FALSE), |acc, c| {
-                acc.or(self.go(c, env, params))
-            }),
+            Claim::Not(c) => {
+                let o = !self.go(c, env, params, trace);
+                trace.close(Step::Not, o.bits);
+                o
+            }
+            Claim::And(all) => {
+                let o = all.iter().fold(Outcome::identity(Bits::TRUE), |acc, c| {
+                    acc.and(self.go(c, env, params, trace))
+                });
+                trace.close(Step::And, o.bits);
+                o
+            }
+            Claim::Or(all) => {
+                let o = all.iter().fold(Outcome::identity(Bits::FALSE), |acc, c| {
+                    acc.or(self.go(c, env, params, trace))
+                });
+                trace.close(Step::Or, o.bits);
+                o
+            }
             Claim::Quant {
                 quantifier,
                 vars,
@@ -405,16 +502,36 @@ impl<'m> Evaluator<'m> {
                 let every = *quantifier == Quantifier::Every;
                 let mut acc = Outcome::identity(if every { Bits::TRUE } else { Bits::FALSE });
                 let base = env.len();
+                let mut count = 0;
                 self.bindings(members, vars.len(), env, base, &mut |env| {
-                    let o = self.go(body, env, params);
+                    trace.open();
+                    let o = self.go(body, env, params, trace);
+                    trace.close(
+                        Step::Binding {
+                            vars,
+                            members: &env[base..],
+                        },
+                        o.bits,
+                    );
+                    count += 1;
                     let prev = std::mem::take(&mut acc);
                     acc = if every { prev.and(o) } else { prev.or(o) };
                 });
-                if *quantifier == Quantifier::No {
+                let o = if *quantifier == Quantifier::No {
                     !acc
                 } else {
                     acc
-                }
+                };
+                trace.close(
+                    Step::Quant {
+                        quantifier: *quantifier,
+                        vars,
+                        group: *group,
+                        bindings: count,
+                    },
+                    o.bits,
+                );
+                o
             }
         }
     }

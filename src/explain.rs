@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::eval::{Bearing, Evaluator, Silence};
+use crate::eval::{Bearing, Evaluator, Silence, Step, Trace};
 use crate::logic::{Bits, Verdict};
 use crate::model::*;
 use crate::value::{Interval, ValueKind};
@@ -24,6 +24,28 @@ pub struct Node {
     pub children: Vec<Node>,
 }
 
+/// Builds the tree as the evaluator walks: one list of finished children
+/// per open node.
+struct Builder<'e, 'm> {
+    ex: &'e Explainer<'m>,
+    stack: Vec<Vec<Node>>,
+}
+
+impl Trace for Builder<'_, '_> {
+    fn open(&mut self) {
+        self.stack.push(Vec::new());
+    }
+
+    fn close(&mut self, step: Step<'_>, bits: Bits) {
+        let children = self.stack.pop().expect("opened before closed");
+        let node = self.ex.node(step, bits, children);
+        self.stack
+            .last_mut()
+            .expect("the root list stays")
+            .push(node);
+    }
+}
+
 pub struct Explainer<'m> {
     model: &'m Model,
     eval: Evaluator<'m>,
@@ -39,8 +61,19 @@ impl<'m> Explainer<'m> {
         }
     }
 
+    /// The tree of `claim`, from the evaluator's own walk (`eval::Trace`),
+    /// so its verdicts are the ones `check` gives.
     pub fn explain(&self, claim: &Claim, text: &str) -> Node {
-        let mut n = self.go(claim, &mut Vec::new(), &[]);
+        let mut builder = Builder {
+            ex: self,
+            stack: vec![Vec::new()],
+        };
+        self.eval.eval_traced(claim, &mut builder);
+        let mut n = builder
+            .stack
+            .pop()
+            .and_then(|mut top| top.pop())
+            .expect("the walk closes the claim's node");
         n.text = text.to_string();
         n
     }
@@ -49,113 +82,56 @@ impl<'m> Explainer<'m> {
         &self.model.entities[e as usize].name
     }
 
-    fn go(&self, claim: &Claim, env: &mut Vec<EntityId>, params: &[KeyArg]) -> Node {
-        match claim {
-            Claim::Atom(a) => match a.target {
-                Target::Relation(r) => self.atom(r, &a.args, &a.text, env, params),
-                Target::Definition(d) => {
-                    let def = &self.model.definitions[d as usize];
-                    let inner = Evaluator::def_args(&a.args, env, params);
-                    let text = self.fill_definition(def, &inner);
-                    match &def.body {
-                        Some(body) => {
-                            let child = self.go(body, &mut Vec::new(), &inner);
-                            Node {
-                                text,
-                                bits: child.bits,
-                                facts: Vec::new(),
-                                children: vec![child],
-                            }
-                        }
-                        None => Node {
-                            text,
-                            bits: Bits::default(),
-                            facts: Vec::new(),
-                            children: Vec::new(),
-                        },
-                    }
-                }
-            },
-            Claim::Not(c) => {
-                let child = self.go(c, env, params);
-                Node {
-                    text: "not".into(),
-                    bits: !child.bits,
-                    facts: Vec::new(),
-                    children: vec![child],
-                }
+    /// The node of one step, its children already built.
+    fn node(&self, step: Step<'_>, bits: Bits, children: Vec<Node>) -> Node {
+        let (text, facts) = match step {
+            Step::Atom {
+                atom,
+                key,
+                claim,
+                evidence,
+            } => return self.atom(atom, key, claim, evidence, bits),
+            Step::Definition { def, args } => (
+                self.fill_definition(&self.model.definitions[def as usize], args),
+                Vec::new(),
+            ),
+            Step::Not => ("not".into(), Vec::new()),
+            Step::And => ("and".into(), Vec::new()),
+            Step::Or => ("or".into(), Vec::new()),
+            Step::Binding { vars, members } => {
+                let binding: Vec<String> = vars
+                    .iter()
+                    .zip(members)
+                    .map(|(v, e)| format!("{v} = {}", self.entity(*e)))
+                    .collect();
+                (binding.join(", "), Vec::new())
             }
-            Claim::And(all) | Claim::Or(all) => {
-                let and = matches!(claim, Claim::And(..));
-                let children: Vec<Node> = all.iter().map(|c| self.go(c, env, params)).collect();
-                let start = if and { Bits::TRUE } else { Bits::FALSE };
-                let bits =
-                    children.iter().fold(
-                        start,
-                        |acc, c| if and { acc.and(c.bits) } else { acc.or(c.bits) },
-                    );
-                Node {
-                    text: if and { "and" } else { "or" }.into(),
-                    bits,
-                    facts: Vec::new(),
-                    children,
-                }
-            }
-            Claim::Quant {
+            Step::Quant {
                 quantifier,
                 vars,
                 group,
-                body,
-                ..
+                bindings,
             } => {
-                let g = &self.model.groups[*group as usize];
-                let every = *quantifier == Quantifier::Every;
-                let mut bits = if every { Bits::TRUE } else { Bits::FALSE };
-                let mut children = Vec::new();
-                let base = env.len();
-                self.eval
-                    .bindings(&g.members, vars.len(), env, base, &mut |env| {
-                        let mut child = self.go(body, env, params);
-                        let binding: Vec<String> = vars
-                            .iter()
-                            .zip(&env[base..])
-                            .map(|(v, e)| format!("{v} = {}", self.entity(*e)))
-                            .collect();
-                        child = Node {
-                            text: binding.join(", "),
-                            bits: child.bits,
-                            facts: Vec::new(),
-                            children: vec![child],
-                        };
-                        bits = if every {
-                            bits.and(child.bits)
-                        } else {
-                            bits.or(child.bits)
-                        };
-                        children.push(child);
-                    });
                 let word = match quantifier {
                     Quantifier::Every => "every",
                     Quantifier::Some => "some",
                     Quantifier::No => "no",
                 };
-                if *quantifier == Quantifier::No {
-                    bits = !bits;
-                }
                 let text = format!(
                     "{word} {} in {} ({} binding{})",
                     vars.join(", "),
-                    g.name,
-                    children.len(),
-                    if children.len() == 1 { "" } else { "s" }
+                    self.model.groups[group as usize].name,
+                    bindings,
+                    if bindings == 1 { "" } else { "s" }
                 );
-                Node {
-                    text,
-                    bits,
-                    facts: Vec::new(),
-                    children,
-                }
+                (text, Vec::new())
             }
+        };
+        Node {
+            text,
+            bits,
+            facts,
+            children,
         }
     }
 
@@ -179,20 +155,20 @@ impl<'m> Explainer<'m> {
 
     fn atom(
         &self,
-        rel: RelId,
-        args: &[Arg],
-        written: &str,
-        env: &[EntityId],
-        params: &[KeyArg],
+        atom: &Atom,
+        key: &Key,
+        claim: &[Interval],
+        evidence: &[crate::eval::AtomEvidence],
+        bits: Bits,
     ) -> Node {
-        let (key, claim) = self.eval.key_of(rel, args, env, params);
         let kinds: Vec<ValueKind> = self
             .model
-            .value_slots(rel)
+            .value_slots(key.relation)
             .into_iter()
             .map(|(_, k)| k)
             .collect();
-        let values: Vec<Option<Value>> = args
+        let values: Vec<Option<Value>> = atom
+            .args
             .iter()
             .filter_map(|a| match a {
                 Arg::Value(v) => Some(v.clone()),
@@ -200,7 +176,8 @@ impl<'m> Explainer<'m> {
             })
             .collect();
         // As written, unless variables or slots were filled in.
-        let bound = args
+        let bound = atom
+            .args
             .iter()
             .any(|a| matches!(a, Arg::Key(Term::Var(_) | Term::Param(_))));
         let text = if bound {
@@ -209,23 +186,16 @@ impl<'m> Explainer<'m> {
                 values: values.into(),
             })
         } else {
-            written.to_string()
+            atom.text.clone()
         };
-        let mut facts = Vec::new();
-        let mut bits = Bits::default();
-        for e in self.eval.atom_evidence(&key, &claim) {
-            match e.bearing {
-                Bearing::Supports => bits.told_true = true,
-                Bearing::Refutes => bits.told_false = true,
-                _ => {}
-            }
-            let why = self.why(&e, &key, &claim, &kinds);
-            facts.push(FactLine {
+        let facts = evidence
+            .iter()
+            .map(|e| FactLine {
                 fact: e.fact,
                 bearing: e.bearing,
-                why,
-            });
-        }
+                why: self.why(e, key, claim, &kinds),
+            })
+            .collect();
         Node {
             text,
             bits,
@@ -376,5 +346,50 @@ fn write_node(
     }
     for c in &node.children {
         write_node(model, files, c, depth + 1, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Walks a tree and checks each node's bits against its children's, as
+    /// the logic combines them, for the node kinds whose rule is local.
+    fn consistent(n: &Node) {
+        let kids: Vec<Bits> = n.children.iter().map(|c| c.bits).collect();
+        match n.text.as_str() {
+            "not" => assert_eq!(n.bits, !kids[0]),
+            "and" => assert_eq!(n.bits, kids.iter().fold(Bits::TRUE, |a, b| a.and(*b))),
+            "or" => assert_eq!(n.bits, kids.iter().fold(Bits::FALSE, |a, b| a.or(*b))),
+            _ => {}
+        }
+        n.children.iter().for_each(consistent);
+    }
+
+    #[test]
+    fn explain_agrees_with_check_on_every_case_and_the_example() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs: Vec<Vec<std::path::PathBuf>> = std::fs::read_dir(root.join("tests/cases"))
+            .unwrap()
+            .map(|e| vec![e.unwrap().path()])
+            .filter(|p| p[0].is_dir())
+            .collect();
+        dirs.push(vec![root.join("rules"), root.join("fixtures")]);
+        let mut checked = 0;
+        for paths in dirs {
+            let Ok(ws) = crate::load_workspace(&paths, &Default::default()) else {
+                continue;
+            };
+            for a in &ws.model.assertions {
+                let eval =
+                    crate::eval::Evaluator::new(&ws.model, a.as_of.as_ref().map(|v| v.interval))
+                        .eval(&a.claim);
+                let tree = Explainer::new(&ws.model, a.as_of.clone()).explain(&a.claim, &a.text);
+                assert_eq!(tree.bits, eval.bits, "{:?}: {}", paths, a.text);
+                consistent(&tree);
+                checked += 1;
+            }
+        }
+        assert!(checked > 200, "{checked}");
     }
 }

@@ -238,7 +238,7 @@ pub struct Fact {
     pub line: u32,
     pub loc: Loc,
     pub body: FactBody,
-    pub quote: Option<String>,
+    pub quote: Option<Box<str>>,
     pub as_of: Option<Box<Value>>,
     pub note: Option<Box<str>>,
     /// The fact's sentence as written (`says:`, `only:`); `None` for a
@@ -468,5 +468,15 @@ impl Model {
         let mut s = words.join(" ");
         s = s.replace(" ,", ",");
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A fact stays compact: a million of them fit in ~100 MB plus values.
+    #[test]
+    fn a_fact_is_small() {
+        let size = std::mem::size_of::<super::Fact>();
+        assert!(size <= 128, "a Fact is {size} bytes");
     }
 }

@@ -450,7 +450,7 @@ impl Analyzer {
                     tuple,
                     negated: raw.negated,
                 },
-                quote: raw.quote.map(|q| q.text.into_owned()),
+                quote: raw.quote.map(|q| q.text.into()),
                 as_of,
                 note: raw.note.map(|n| n.into()),
                 text: None,
@@ -507,6 +507,11 @@ impl Analyzer {
                 (lines, facts, errs)
             })
             .collect();
+        // One allocation for the facts of the file, not a doubling series
+        // (each of which the allocator would map and zero afresh).
+        self.model
+            .facts
+            .reserve(done.iter().map(|(_, facts, _)| facts.len()).sum());
         let mut first_line = 0u32;
         for (lines, facts, errs) in done {
             self.errors.extend(errs);
@@ -714,7 +719,7 @@ impl Analyzer {
             }
             self.model.facts.push(Fact {
                 source,
-                quote: raw.quote.as_ref().map(|q| q.text.clone()),
+                quote: raw.quote.as_ref().map(|q| q.text.as_str().into()),
                 as_of,
                 note: raw.note.as_deref().map(Into::into),
                 loc: Loc {
