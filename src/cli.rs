@@ -413,7 +413,12 @@ fn check_command(out: &mut impl Write, args: &CheckArgs, timings: &mut Timings) 
     };
     let text = timings.time("report", || match args.format {
         Format::Human => {
-            let mut human = report::human::render(&run, stdout_style(), &args.human);
+            // A file gets no colour, whatever stdout is.
+            let style = match args.output {
+                Some(_) => Style { color: false },
+                None => stdout_style(),
+            };
+            let mut human = report::human::render(&run, style, &args.human);
             if let Some(note) = &selected_note {
                 // Before the summary line.
                 let at = human[..human.len() - 1].rfind('\n').map_or(0, |i| i + 1);

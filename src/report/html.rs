@@ -53,20 +53,42 @@ impl Agreement {
         let n = sources.len();
         let mut agree = vec![vec![Vec::new(); n]; n];
         let mut conflict = vec![vec![Vec::new(); n]; n];
+        // Per assertion, only the pairs among its own sources: the cost is
+        // the square of one assertion's sources, not of the matrix.
+        let index: BTreeMap<&str, usize> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
         for (k, (s, r)) in sides.iter().enumerate() {
-            for i in 0..n {
-                for j in 0..n {
-                    if i == j {
-                        continue;
-                    }
-                    let (a, b) = (sources[i].as_str(), sources[j].as_str());
-                    if (s.contains(a) && s.contains(b)) || (r.contains(a) && r.contains(b)) {
-                        agree[i][j].push(k);
-                    }
-                    if (s.contains(a) && r.contains(b)) || (r.contains(a) && s.contains(b)) {
-                        conflict[i][j].push(k);
+            let pos = |set: &BTreeSet<&str>| -> Vec<usize> {
+                set.iter().filter_map(|id| index.get(id).copied()).collect()
+            };
+            let (s, r) = (pos(s), pos(r));
+            let mut agree_pairs = BTreeSet::new();
+            let mut conflict_pairs = BTreeSet::new();
+            for side in [&s, &r] {
+                for &i in side {
+                    for &j in side {
+                        if i != j {
+                            agree_pairs.insert((i, j));
+                        }
                     }
                 }
+            }
+            for &i in &s {
+                for &j in &r {
+                    if i != j {
+                        conflict_pairs.insert((i, j));
+                        conflict_pairs.insert((j, i));
+                    }
+                }
+            }
+            for (i, j) in agree_pairs {
+                agree[i][j].push(k);
+            }
+            for (i, j) in conflict_pairs {
+                conflict[i][j].push(k);
             }
         }
         Agreement {

@@ -715,3 +715,22 @@ fn control_characters_in_load_errors_are_escaped() {
         .expect_code(2);
     assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);
 }
+
+#[test]
+fn an_unwritable_output_file_is_an_error() {
+    let out = Test::new(root())
+        .args(&[
+            "check",
+            "--format",
+            "html",
+            "--output",
+            "no/such/folder/report.html",
+        ])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("error: cannot write no/such/folder/report.html"),
+        "{}",
+        out.stderr
+    );
+}
