@@ -20,6 +20,7 @@ pub mod logic;
 pub mod model;
 pub mod quotes;
 pub mod report;
+pub mod sql;
 pub mod syntax;
 pub mod value;
 
