@@ -120,6 +120,8 @@ pub enum Command {
         #[arg(long)]
         allow_outside_paths: bool,
     },
+    /// Serve the Language Server Protocol on stdin/stdout (for editors).
+    Lsp,
     /// Evaluate one claim: its verdict and the evidence on each side.
     Eval {
         /// The claim, in the rule language (may end with `as of DATE`).
@@ -130,7 +132,7 @@ pub enum Command {
     },
 }
 
-/// Exit codes (SPEC §5).
+/// Exit codes (docs/language.md §17).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_LOAD: i32 = 2;
@@ -173,6 +175,11 @@ pub fn run(args: Vec<String>) -> i32 {
             allow_outside_paths,
         } => explain_command(&mut stdout, &location, &paths, allow_outside_paths),
         Command::Fmt { check, paths } => fmt_command(&mut stdout, check, &paths),
+        Command::Lsp => {
+            // The server owns stdout for the protocol.
+            drop(stdout);
+            return crate::lsp::run();
+        }
         Command::Completions { shell } => {
             let shell = match shell {
                 Shell::Bash => clap_complete::Shell::Bash,
@@ -404,8 +411,15 @@ fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
     }
     let mut changed = 0;
     for f in files.files.iter().filter(|f| f.kind == FileKind::Rules) {
-        let formatted = crate::fmt::format(&f.text);
-        if formatted == f.text {
+        // Loading drops a byte order mark; fmt puts back the one on disk.
+        let bom = std::fs::read(&f.path).is_ok_and(|b| b.starts_with("\u{feff}".as_bytes()));
+        let original = if bom {
+            format!("\u{feff}{}", f.text)
+        } else {
+            f.text.clone()
+        };
+        let formatted = crate::fmt::format(&original);
+        if formatted == original {
             continue;
         }
         changed += 1;
@@ -469,8 +483,8 @@ fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace
     .map_err(|f| load_failed(&f))
     .inspect(|ws| {
         let mut err = std::io::stderr().lock();
-        for w in crate::value::warnings(&ws.model) {
-            let _ = writeln!(err, "{}", ws.files.render(&w));
+        for w in crate::value::warnings(&ws.model).iter().chain(&ws.warnings) {
+            let _ = writeln!(err, "{}", ws.files.render(w));
         }
     })
 }

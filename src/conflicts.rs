@@ -1,4 +1,4 @@
-//! Conflicts between sources (SPEC §4.3): pairs of facts where one would
+//! Conflicts between sources (docs/language.md §15): pairs of facts where one would
 //! refute what the other asserts — a denial covering an assertion's values,
 //! functional values with disjoint intervals, or an `only` that leaves an
 //! asserted tuple out — unless both have an `as_of` and the two do not overlap.

@@ -150,9 +150,12 @@ pub enum ErrorKind {
     GroupInSlot {
         name: String,
     },
+    /// A name declared twice with different content; `first` is where the
+    /// declaration that stands was made.
     Duplicate {
         what: &'static str,
         name: String,
+        first: Option<Loc>,
     },
     AliasClash {
         alias: String,
@@ -189,6 +192,23 @@ pub enum ErrorKind {
     BadValue {
         text: String,
         wants: &'static str,
+    },
+    /// A month misspelt in a date phrase (`in Junuary 2025`).
+    MisspeltMonth {
+        word: String,
+        month: &'static str,
+    },
+    /// A warning: template words that read as a value phrase right before a
+    /// value slot (`more than {n:number}`).
+    ValuePhraseInTemplate {
+        words: String,
+        slot: String,
+        kind: &'static str,
+    },
+    /// A number written in words where a number belongs (`twelve troops`).
+    NumberInWords {
+        word: String,
+        value: Option<u64>,
     },
     /// A number whose unit or multiplier is wrong (`$3%`, `3 trilion`).
     BadUnit {
@@ -229,7 +249,10 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// Warnings are reported, but the workspace still loads.
     pub fn is_warning(&self) -> bool {
-        matches!(self, ErrorKind::OneBoundMultiplier { .. })
+        matches!(
+            self,
+            ErrorKind::OneBoundMultiplier { .. } | ErrorKind::ValuePhraseInTemplate { .. }
+        )
     }
 }
 
@@ -338,7 +361,7 @@ impl fmt::Display for ErrorKind {
                 f,
                 "`{name}` is a group, not an entity; a group never fills an entity slot"
             ),
-            Duplicate { what, name } => write!(
+            Duplicate { what, name, .. } => write!(
                 f,
                 "{what} `{name}` is declared twice with different content"
             ),
@@ -373,6 +396,22 @@ impl fmt::Display for ErrorKind {
                 "expected `and`, `or` or the end of the claim, found {found}"
             ),
             BadValue { text, wants } => write!(f, "`{text}` is not {wants}"),
+            MisspeltMonth { word, month } => write!(
+                f,
+                "`{word}` is not a month; did you mean `{month}`? (months are written in full or as three letters: `{month}`, `{}`)",
+                &month[..3]
+            ),
+            ValuePhraseInTemplate { words, slot, kind } => write!(
+                f,
+                "the template words `{words}` stand right before the {kind} slot {{{slot}}}, so they are not part of its value: a claim saying `{words} X` states exactly X; leave `{words}` out of the template and write it in claims"
+            ),
+            NumberInWords { word, value } => {
+                write!(f, "`{word}` is a number in words: numbers are written in digits")?;
+                match value {
+                    Some(v) => write!(f, " (`{v}`)"),
+                    None => Ok(()),
+                }
+            }
             BadUnit { error } => write!(f, "{error}"),
             OneBoundMultiplier { message } => write!(f, "{message}"),
             Yaml { message } => write!(f, "invalid YAML: {message}"),
@@ -432,77 +471,206 @@ pub fn line_of(starts: &[usize], offset: usize) -> usize {
     starts.partition_point(|&s| s <= offset)
 }
 
-/// Render one diagnostic as `error: …`, `--> path:line:col`, the line and carets.
-pub fn render(d: &Diagnostic, path: &str, text: &str) -> String {
-    let start = (d.loc.span.start as usize).min(text.len());
-    let (line, col) = line_col(text, start);
-    let level = if d.kind.is_warning() {
-        "warning"
+/// Longest name echoed in a message; longer ones are shortened in the middle,
+/// so that one error stays a few lines whatever the input.
+const MAX_SHOWN_NAME: usize = 80;
+
+/// Longest message shown (after names are shortened): a message listing
+/// many names (a long definition cycle) is cut there.
+const MAX_SHOWN_MESSAGE: usize = 2000;
+
+/// Shortens every backquoted or double-quoted run longer than
+/// [`MAX_SHOWN_NAME`] characters to its two ends around `…`, and the whole
+/// message to [`MAX_SHOWN_MESSAGE`] characters.
+fn clip_names(message: &str) -> String {
+    let out = clip_quoted(message);
+    if out.chars().count() > MAX_SHOWN_MESSAGE {
+        let mut cut: String = out.chars().take(MAX_SHOWN_MESSAGE).collect();
+        cut.push_str(" …");
+        cut
     } else {
-        "error"
-    };
-    let mut out = format!("{level}: {}\n  --> {}:{}:{}\n", d.kind, path, line, col);
-    if text.is_empty() {
-        return out;
+        out
     }
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line_text = &text[line_start..line_end];
-    let end = (d.loc.span.end as usize).clamp(start, line_end);
-    let mut end = end;
-    while !text.is_char_boundary(end) {
-        end -= 1;
+}
+
+fn clip_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4096));
+    let mut rest = message;
+    while let Some(i) = rest.find(['`', '"']) {
+        let q = rest.as_bytes()[i] as char;
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let Some(j) = rest.find(q) else { break };
+        let inner = &rest[..j];
+        if inner.chars().count() > MAX_SHOWN_NAME {
+            let head: String = inner.chars().take(MAX_SHOWN_NAME / 2).collect();
+            let tail: Vec<char> = inner.chars().rev().take(MAX_SHOWN_NAME / 2).collect();
+            out.push_str(&head);
+            out.push('…');
+            out.extend(tail.into_iter().rev());
+        } else {
+            out.push_str(inner);
+        }
+        out.push(q);
+        rest = &rest[j + 1..];
     }
-    let gutter = line.to_string();
-    let pad = " ".repeat(gutter.len());
-    // Tabs are shown as four spaces, in the line and under it alike.
-    let shown: String = line_text.replace('\t', "    ");
-    let lead: usize = text[line_start..start]
-        .chars()
-        .map(|c| if c == '\t' { 4 } else { 1 })
-        .sum();
-    let width: usize = text[start..end]
-        .chars()
-        .map(|c| if c == '\t' { 4 } else { 1 })
-        .sum::<usize>()
-        .max(1);
-    out.push_str(&format!(
-        "{pad} |\n{gutter} | {shown}\n{pad} | {}{}\n",
-        " ".repeat(lead),
-        "^".repeat(width)
-    ));
+    out.push_str(rest);
     out
 }
 
-/// Edit distance over characters, case-insensitive, counting a swap of two
-/// neighbouring characters as one edit (optimal string alignment).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
+/// One line of a file around a span, with the span relative to it. Tabs are
+/// four spaces (the renderer's own tab handling misplaces carets after a
+/// leading tab).
+struct Excerpt {
+    line: usize,
+    text: String,
+    span: std::ops::Range<usize>,
+}
+
+/// Longest part of a source line shown; a longer line shows a window around
+/// the span (the renderer marks cut ends with `...`).
+const MAX_SHOWN_LINE: usize = 240;
+
+/// Width the renderer fits a shown line into (it cuts the ends with `...`).
+const SHOWN_WIDTH: usize = 140;
+
+fn excerpt(text: &str, span: Span) -> Excerpt {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
         }
+        i
+    };
+    let start = floor(span.start as usize);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line_end = if text[..line_end].ends_with('\r') && line_end > start {
+        line_end - 1
+    } else {
+        line_end
+    };
+    let end = floor((span.end as usize).clamp(start, line_end));
+    // A very long line: keep a window of whole characters around the span.
+    let from = floor(start.saturating_sub(MAX_SHOWN_LINE / 2).max(line_start));
+    let to = floor(
+        (start + MAX_SHOWN_LINE / 2)
+            .min(line_end)
+            .max(end.min(start + MAX_SHOWN_LINE / 2)),
+    );
+    let end = end.min(to);
+    let expand = |s: &str| s.replace('\t', "    ");
+    let before = expand(&text[from..start]).len();
+    let inside = expand(&text[start..end]).len();
+    Excerpt {
+        line: text[..line_start].matches('\n').count() + 1,
+        text: expand(&text[from..to]),
+        span: before..before + inside,
     }
-    d[a.len()][b.len()]
+}
+
+/// Render one diagnostic as `error: …` (or `warning: …`), `--> path:line:col`,
+/// the line and carets (through `annotate-snippets`, as rustc does: tabs, wide and
+/// zero-width characters keep the carets under their text).
+pub fn render(d: &Diagnostic, path: &str, text: &str) -> String {
+    render_with(d, path, text, &[])
+}
+
+/// A second place a diagnostic points at (the first declaration of a
+/// duplicate): its file's path and text, span and label.
+pub struct Related<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub span: Span,
+    pub label: &'a str,
+}
+
+/// [`render`], with further places shown under the first, each as a note.
+pub fn render_with(d: &Diagnostic, path: &str, text: &str, related: &[Related<'_>]) -> String {
+    let title = clip_names(&d.kind.to_string());
+    let level = if d.kind.is_warning() {
+        annotate_snippets::Level::Warning
+    } else {
+        annotate_snippets::Level::Error
+    };
+    let mut out = block(level, &title, path, text, d.loc.span);
+    for r in related {
+        out.push_str(&block(
+            annotate_snippets::Level::Note,
+            r.label,
+            r.path,
+            r.text,
+            r.span,
+        ));
+    }
+    out
+}
+
+/// One titled snippet: `LEVEL: title`, `--> path:line:col`, the line and carets.
+fn block(
+    level: annotate_snippets::Level,
+    title: &str,
+    path: &str,
+    text: &str,
+    span: Span,
+) -> String {
+    use annotate_snippets::{Renderer, Snippet};
+    let start = (span.start as usize).min(text.len());
+    let (line, col) = line_col(text, start);
+    let pad = " ".repeat(line.to_string().len());
+    let header = format!("{pad}--> {path}:{line}:{col}\n");
+    if text.is_empty() {
+        return format!("{}: {title}\n{header}", level_name(level));
+    }
+    let ex = excerpt(text, span);
+    let message = level.title(title).snippet(
+        Snippet::source(&ex.text)
+            .line_start(ex.line)
+            .annotation(level.span(ex.span.clone())),
+    );
+    let rendered = Renderer::plain()
+        .term_width(SHOWN_WIDTH)
+        .render(message)
+        .to_string();
+    // The header goes under the title (the snippet has no origin, since its
+    // column would count from the start of a long line's window).
+    let (first, rest) = rendered.split_once('\n').unwrap_or((&rendered, ""));
+    format!("{first}\n{header}{rest}\n")
+}
+
+fn level_name(level: annotate_snippets::Level) -> &'static str {
+    match level {
+        annotate_snippets::Level::Error => "error",
+        annotate_snippets::Level::Warning => "warning",
+        _ => "note",
+    }
+}
+
+/// Longest name compared by edit distance: longer names only get prefix
+/// suggestions, so a 20,000-character typo costs no quadratic work.
+const MAX_COMPARED: usize = 64;
+
+/// Edit distance over characters, case-insensitive, counting a swap of two
+/// neighbouring characters as one edit (optimal string alignment, from
+/// `strsim`). `None` when it is surely more than `limit`: the lengths differ
+/// by more, or a name is longer than [`MAX_COMPARED`] characters.
+pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) > limit || la > MAX_COMPARED || lb > MAX_COMPARED {
+        return None;
+    }
+    let d = strsim::osa_distance(&a.to_lowercase(), &b.to_lowercase());
+    (d <= limit).then_some(d)
+}
+
+/// Edit distance, or `usize::MAX` when it is more than `limit` (see
+/// [`edit_distance_within`]).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    edit_distance_within(a, b, 3).unwrap_or(usize::MAX)
 }
 
 /// The known names nearest to `wrong`: those at the smallest edit distance
-/// (at most three), if that distance is small enough to be a plausible typo;
+/// (a third of the name's length, at least two), if that distance is small enough to be a plausible typo;
 /// else names that `wrong` is a prefix of, or that are a prefix of it.
 pub fn nearest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let wrong_l = wrong.to_lowercase();
@@ -511,8 +679,7 @@ pub fn nearest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Vec
     let mut prefixed: Vec<String> = Vec::new();
     for k in known {
         let kl = k.to_lowercase();
-        let d = edit_distance(&wrong_l, &kl);
-        if d <= limit {
+        if let Some(d) = edit_distance_within(&wrong_l, &kl, limit) {
             close.push((d, k.to_string()));
         } else if (kl.starts_with(&wrong_l) || wrong_l.starts_with(&kl))
             && kl.len().min(wrong_l.len()) >= 3
@@ -562,7 +729,60 @@ mod tests {
         );
         let r = render(&d, "a.claims", text);
         assert!(r.contains("--> a.claims:2:9"), "{r}");
-        assert!(r.contains("        ^^^^^^^^^^^"), "{r}");
+        assert!(r.contains("2 | assert: Nroth Korea sent troops\n"), "{r}");
+        assert!(r.contains("  |         ^^^^^^^^^^^\n"), "{r}");
         assert!(r.contains("did you mean `North Korea`?"), "{r}");
+    }
+
+    fn unknown(text: &str, name: &str) -> String {
+        let at = text.find(name).unwrap();
+        let d = Diagnostic::new(
+            FileId(0),
+            Span::new(at, at + name.len()),
+            ErrorKind::UnknownEntity {
+                name: name.into(),
+                suggestions: vec![],
+                group: false,
+            },
+        );
+        render(&d, "a.claims", text)
+    }
+
+    #[test]
+    fn carets_stay_under_wide_characters_and_tabs() {
+        // 中国 and 🎉 take two columns each; a tab shows as four spaces.
+        let r = unknown("assert:\t中国🎉 sent troops to Irn\n", "Irn");
+        assert!(r.contains("--> a.claims:1:28"), "{r}");
+        assert!(
+            r.contains("1 | assert:    中国🎉 sent troops to Irn\n"),
+            "{r}"
+        );
+        assert!(r.contains(&format!("  | {}^^^\n", " ".repeat(33))), "{r}");
+        let r = unknown("assert: 中国🎉 x\n", "中国🎉");
+        assert!(r.contains("  |         ^^^^^^\n"), "{r}");
+    }
+
+    #[test]
+    fn a_long_line_shows_a_window_and_long_names_are_shortened() {
+        let name = "y".repeat(30_000);
+        let text = format!("assert: {name} sent troops to Irn\n");
+        let r = unknown(&text, "Irn");
+        assert!(r.contains("--> a.claims:1:30025"), "{r}");
+        assert!(r.len() < 1000, "{} bytes", r.len());
+        let r = unknown(&text, &name);
+        assert!(r.len() < 1000, "{} bytes", r.len());
+        assert!(r.contains("yyy…yyy"), "{r}");
+    }
+
+    #[test]
+    fn suggestions_are_bounded() {
+        // A 20,000-character typo is compared by length first, never by a
+        // 20,000 × 20,000 table.
+        let long = "a".repeat(20_000);
+        let near = format!("{}b", "a".repeat(19_999));
+        assert_eq!(edit_distance_within(&long, &near, 3), None);
+        assert_eq!(edit_distance_within("Rusia", "Russia", 2), Some(1));
+        assert_eq!(edit_distance_within("Rusia", "Russian Federation", 2), None);
+        assert!(nearest(&long, [near.as_str(), "Russia"]).is_empty());
     }
 }

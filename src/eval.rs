@@ -1,4 +1,4 @@
-//! Evaluation (SPEC §4): evidence for each atom from the fact index, then
+//! Evaluation (docs/language.md §14): evidence for each atom from the fact index, then
 //! Belnap–Dunn connectives and quantifiers, carrying the facts behind each
 //! bit. Pure: reads the model, never changes it, never fails.
 
@@ -275,7 +275,8 @@ impl<'m> Evaluator<'m> {
     }
 
     /// Every fact with a bearing on the atom: one classification per fact
-    /// of its key (`classify`), then the `only` facts that leave it out.
+    /// of its key (`classify`), then the `only` facts that leave it out
+    /// (docs/language.md §14).
     pub fn atom_evidence(&self, key: &Key, claim: &[Interval]) -> Vec<AtomEvidence> {
         let rel = &self.model.relations[key.relation as usize];
         let kinds: Vec<ValueKind> = self

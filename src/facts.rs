@@ -1,4 +1,4 @@
-//! Fact files: YAML (SPEC §3) and JSONL bulk facts (§3.5), read with serde
+//! Fact files: YAML (docs/language.md §11) and JSONL bulk facts (§3.5), read with serde
 //! into raw, located records. Nothing is resolved here: names stay strings,
 //! sentences stay text. serde_yaml gives no positions for values, so a small
 //! `Locator` finds each item's and key's place in the block-style text.
@@ -182,6 +182,17 @@ impl<'t> Locator<'t> {
         (items, end)
     }
 
+    /// Byte offset of `key` itself (where [`Self::key_value`] finds its value).
+    fn key_at(&self, from: usize, to: usize, key: &str) -> Option<usize> {
+        let v = self.key_value(from, to, key)?;
+        let line_start = self.text[..v].rfind('\n').map_or(0, |i| i + 1);
+        Some(
+            self.text[line_start..v]
+                .rfind(key)
+                .map_or(v, |p| line_start + p),
+        )
+    }
+
     /// Byte offset of the value of `key` within lines `from..to`, else of the
     /// line `from` itself.
     fn key_value(&self, from: usize, to: usize, key: &str) -> Option<usize> {
@@ -214,7 +225,12 @@ impl<'t> Locator<'t> {
                 let before = c[..p].trim_end().chars().last();
                 let after = c[p + key.len()..].trim_start();
                 if matches!(before, Some('{' | ',')) && after.starts_with(':') {
-                    return Some(self.lines[i].body_at + p);
+                    // Point at the value (past `key:`, spaces and a quote).
+                    let v = &c[p + key.len()..];
+                    let v = v.trim_start().strip_prefix(':').unwrap_or(v);
+                    let lead = v.len() - v.trim_start().len();
+                    let quote = usize::from(v.trim_start().starts_with(['"', '\'']));
+                    return Some(self.lines[i].body_at + c.len() - v.len() + lead + quote);
                 }
                 search = p + key.len();
             }
@@ -285,15 +301,7 @@ impl Item<'_> {
         for k in self.map.keys() {
             let name = scalar(k).unwrap_or_default();
             if !known.contains(&name.as_str()) {
-                let at = loc
-                    .key_value(self.from, self.to, &name)
-                    .map_or(self.at, |v| {
-                        // Point at the key, not its value.
-                        let line_start = loc.text[..v].rfind('\n').map_or(0, |i| i + 1);
-                        loc.text[line_start..v]
-                            .find(&name)
-                            .map_or(v, |p| line_start + p)
-                    });
+                let at = loc.key_at(self.from, self.to, &name).unwrap_or(self.at);
                 errors.push((
                     Span::new(at, at + name.len().max(1)),
                     ErrorKind::UnknownKey {
@@ -686,7 +694,7 @@ fn read_fact(item: &Item, loc: &Locator, errors: &mut Vec<FactError>) -> Option<
             Some(Value::Mapping(m)) => {
                 for (k, v) in m {
                     let key = scalar(k).unwrap_or_default();
-                    let k_at = loc.key_value(item.from, item.to, &key).unwrap_or(args_at);
+                    let k_at = loc.key_at(item.from, item.to, &key).unwrap_or(args_at);
                     let Some(val) = scalar(v) else {
                         errors.push((
                             Span::new(k_at, k_at + 1),

@@ -3,7 +3,8 @@
 //! strings become one space, trailing space goes, a continuation line is
 //! indented four spaces (a `|` line aligns its `|` under the statement's first
 //! `:`), blank lines collapse to one, and the file ends with one newline.
-//! Formatting formatted text changes nothing.
+//! Formatting formatted text changes nothing. A file keeps its line endings
+//! (those of its first line: `\r\n` stays `\r\n`) and its byte order mark.
 
 use crate::syntax::parser::comment_start;
 
@@ -46,8 +47,26 @@ fn collapse(code: &str) -> String {
     out
 }
 
-/// The canonical layout of a `.claims` file's text.
+/// The canonical layout of a `.claims` file's text, with the file's byte
+/// order mark (if any) and the line ending of its first line.
 pub fn format(text: &str) -> String {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    let eol = match body.find('\n') {
+        Some(i) if body[..i].ends_with('\r') => "\r\n",
+        _ => "\n",
+    };
+    let mut s = layout(body).join(eol);
+    if !s.is_empty() {
+        s.push_str(eol);
+    }
+    format!("{bom}{s}")
+}
+
+/// The canonical lines of a text (without line endings).
+fn layout(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut colon: Option<usize> = None;
     let mut blank = false;
@@ -87,11 +106,7 @@ pub fn format(text: &str) -> String {
             out.push(format!("{line}  {comment}"));
         }
     }
-    let mut s = out.join("\n");
-    if !s.is_empty() {
-        s.push('\n');
-    }
-    s
+    out
 }
 
 #[cfg(test)]
@@ -104,5 +119,14 @@ mod tests {
         let want = "relation troops functional: {from} sent {n:number} troops to {to}  # why\n                          | {from} sent troops to {to}\n\nassert: Iran sent \"a  b\"  # x\n";
         assert_eq!(format(src), want);
         assert_eq!(format(want), want);
+    }
+
+    #[test]
+    fn keeps_crlf_and_bom() {
+        let src = "\u{feff}relation  r: a  b\r\n\r\n\r\nassert:  a b\r\n";
+        let want = "\u{feff}relation r: a b\r\n\r\nassert: a b\r\n";
+        assert_eq!(format(src), want);
+        assert_eq!(format(want), want);
+        assert_eq!(format("assert: a\nassert: b"), "assert: a\nassert: b\n");
     }
 }

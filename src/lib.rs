@@ -17,6 +17,7 @@ pub mod facts;
 pub mod fmt;
 pub mod load;
 pub mod logic;
+pub mod lsp;
 pub mod model;
 pub mod quotes;
 pub mod report;
@@ -33,6 +34,8 @@ pub use logic::Verdict;
 pub struct Workspace {
     pub files: load::Files,
     pub model: model::Model,
+    /// What loaded but probably does not mean what its writer meant.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A workspace that could not be loaded: the files read and every error.
@@ -41,25 +44,48 @@ pub struct LoadFailure {
     pub errors: Vec<Diagnostic>,
 }
 
+/// Most bytes of rendered errors shown; past it, the rest are counted, not
+/// shown, so error output stays well under a megabyte whatever the input.
+pub const MAX_ERROR_OUTPUT: usize = 256 * 1024;
+
 impl LoadFailure {
-    /// Every error rendered with its snippet, in file order.
+    /// The errors rendered with their snippets, in file order, up to
+    /// [`MAX_ERROR_OUTPUT`] bytes; then a line saying how many are not shown.
     pub fn render(&self) -> String {
-        self.errors
-            .iter()
-            .map(|d| self.files.render(d))
-            .collect::<Vec<_>>()
-            .join("\n")
+        let mut out = String::new();
+        for (i, d) in self.errors.iter().enumerate() {
+            if out.len() >= MAX_ERROR_OUTPUT {
+                let rest = self.errors.len() - i;
+                out.push_str(&format!(
+                    "… {rest} more error{} not shown\n",
+                    if rest == 1 { "" } else { "s" }
+                ));
+                break;
+            }
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&self.files.render(d));
+        }
+        out
     }
 }
 
-/// Loads and analyzes the workspace at `paths` (SPEC §1).
+/// Loads and analyzes the workspace at `paths` (docs/language.md §1).
 pub fn load_workspace(
     paths: &[PathBuf],
     options: &analyze::Options,
 ) -> Result<Workspace, LoadFailure> {
     let (files, mut errors) = load::load(paths);
     match analyze::analyze(&files, options) {
-        Ok(model) if errors.is_empty() => Ok(Workspace { files, model }),
+        Ok(model) if errors.is_empty() => {
+            let warnings = analyze::lint::warnings(&files);
+            Ok(Workspace {
+                files,
+                model,
+                warnings,
+            })
+        }
         Ok(_) => Err(LoadFailure { files, errors }),
         Err(more) => {
             errors.extend(more);

@@ -75,10 +75,33 @@ impl Files {
         self.add(PathBuf::from(display), display.into(), kind, text.into())
     }
 
-    /// Renders a diagnostic against the file it points into.
+    /// Renders a diagnostic against the file it points into, with the other
+    /// place it names (the first of two declarations) as a note.
     pub fn render(&self, d: &Diagnostic) -> String {
         let f = self.get(d.loc.file);
-        crate::diag::render(d, &f.display, &f.text)
+        let related: Vec<crate::diag::Related<'_>> = match &d.kind {
+            ErrorKind::Duplicate {
+                what,
+                first: Some(first),
+                ..
+            } => {
+                let g = self.get(first.file);
+                vec![crate::diag::Related {
+                    path: &g.display,
+                    text: &g.text,
+                    span: first.span,
+                    label: match *what {
+                        "entity" => "the first declaration of this entity",
+                        "group" => "the first declaration of this group",
+                        "relation" => "the first declaration of this relation",
+                        "definition" => "the first declaration of this definition",
+                        _ => "the first declaration",
+                    },
+                }]
+            }
+            _ => Vec::new(),
+        };
+        crate::diag::render_with(d, &f.display, &f.text, &related)
     }
 }
 

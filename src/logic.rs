@@ -1,4 +1,4 @@
-//! Belnap–Dunn four-valued logic (SPEC §4.2): a claim is told true, told
+//! Belnap–Dunn four-valued logic (docs/language.md §14): a claim is told true, told
 //! false, both or neither. Pure functions, no evidence: the evaluator pairs
 //! these bits with the facts behind them.
 

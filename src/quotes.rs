@@ -1,4 +1,4 @@
-//! Quote folding (SPEC §3.3): quotes are compared after folding case,
+//! Quote folding (docs/language.md §13): quotes are compared after folding case,
 //! whitespace, curly quotes and dashes.
 
 /// Lower-cases, straightens quotes, unifies dashes and collapses whitespace.

@@ -1,4 +1,5 @@
-//! Values: numbers and dates as intervals, numbers with their units.
+//! Values: numbers and dates as intervals, numbers with their units
+//! (docs/language.md §9, §10).
 //!
 //! Numbers are exact decimals, stored as integers scaled by 10^18 in an
 //! `i128`, so `about 11000` is exactly [9900, 12100]. Dates are day numbers

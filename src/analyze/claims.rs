@@ -1,5 +1,5 @@
 //! Reading claims: turns a token list into a `Claim` tree, matching atoms
-//! against every relation and definition template of the workspace (SPEC §2.4):
+//! against every relation and definition template of the workspace (docs/language.md §7):
 //! the longest template match at each position, with no backtracking to a
 //! shorter atom; `and`/`or`/`not`/`no`, parentheses and quantifiers around
 //! atoms. On failure it reads the words again loosely to say what is wrong:
@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use super::hints;
 use crate::diag::{edit_distance, nearest, Diagnostic, ErrorKind, FileId, Span};
 use crate::model::{
     Arg, Atom, Claim, Entity, EntityId, Group, GroupId, Quantifier, Relation, Slot, SlotType,
@@ -149,6 +150,10 @@ enum Problem {
     },
     /// Words where a value belongs that are no valid value phrase.
     BadValue(Span, String, ValueKind),
+    /// A misspelt month where a date belongs: the word and the month.
+    MonthTypo(Span, String, &'static str),
+    /// A number in words where a number belongs.
+    NumberWord(Span, String, Option<u64>),
     /// A number whose unit or multiplier is wrong.
     BadUnit(Span, value::ValueError),
     ParamKind {
@@ -200,6 +205,9 @@ pub struct Reader<'a> {
     /// Set when a claim-level "unknown relation" error should be held back
     /// (a relation declaration failed to parse, so it may be the cause).
     pub quiet_unknown_relation: bool,
+    /// Tokens of the last atom read: where a loose reading may explain the
+    /// words after it.
+    last_atom: Option<(usize, usize)>,
 }
 
 /// The error of a read: what went wrong is already in `Reader::errors`.
@@ -239,6 +247,7 @@ impl<'a> Reader<'a> {
             uses: Vec::new(),
             errors: Vec::new(),
             quiet_unknown_relation: false,
+            last_atom: None,
         }
     }
 
@@ -289,6 +298,12 @@ impl<'a> Reader<'a> {
                 self.as_of_error(pos);
             } else if let Some(kind) = self.misspelt_after_number(pos) {
                 self.error(t.span, kind);
+            } else if let Some(problems) = self.longer_loose_reading(pos) {
+                // `Iran met Russia in Junuary 2025`, where the date of `met`
+                // may be left out: the words after the atom are a bad date.
+                for p in problems {
+                    self.report(p);
+                }
             } else {
                 self.error(
                     t.span,
@@ -300,6 +315,28 @@ impl<'a> Reader<'a> {
             return Err(Reported);
         }
         Ok(c)
+    }
+
+    /// When the last atom ends at `pos` and a loose reading of it runs past
+    /// `pos`, what that reading found wrong (a bad value, usually).
+    fn longer_loose_reading(&self, pos: usize) -> Option<Vec<Problem>> {
+        let (start, end) = self.last_atom?;
+        if end != pos {
+            return None;
+        }
+        self.matches(start, true)
+            .into_iter()
+            .filter(|m| m.2.end > pos && !m.2.problems.is_empty())
+            .max_by_key(|m| {
+                let values = m.2.problems.iter().all(|p| {
+                    matches!(
+                        p,
+                        Problem::BadValue(..) | Problem::MonthTypo(..) | Problem::NumberWord(..)
+                    )
+                });
+                (m.2.end, values, std::cmp::Reverse(m.2.problems.len()))
+            })
+            .map(|m| m.2.problems)
     }
 
     /// `… was $27.36 trilion`: a misspelt multiplier or unit word right
@@ -594,6 +631,19 @@ impl<'a> Reader<'a> {
     }
 
     /// Fills one slot at `ti`: every candidate, longest first.
+    /// A misspelt month (in a date) or a number in words (in a number) at
+    /// token `k`.
+    fn value_hint(&self, kind: ValueKind, k: usize) -> Option<Problem> {
+        let t = self.tok(k).filter(|t| t.kind == TokenKind::Word)?;
+        match kind {
+            ValueKind::Date => {
+                hints::near_month(&t.text).map(|m| Problem::MonthTypo(t.span, t.text.clone(), m))
+            }
+            ValueKind::Number => hints::number_word(&t.text)
+                .map(|v| Problem::NumberWord(t.span, t.text.clone(), Some(v))),
+        }
+    }
+
     fn fill(&self, slot: &Slot, ti: usize, loose: bool) -> Vec<(usize, Arg, Option<Problem>)> {
         let mut out = Vec::new();
         let Some(t) = self.tok(ti) else { return out };
@@ -630,12 +680,18 @@ impl<'a> Reader<'a> {
                 }
                 out.sort_by_key(|c| std::cmp::Reverse(c.0));
                 // Read loosely, words that start like a value but are none
-                // (`999999999999999999999999`, `Feb 30, 2024`) are that problem.
-                if loose && out.is_empty() && value::starts_like(*kind, t) {
-                    for len in (1..=max).rev() {
-                        let span = self.span_of(ti, ti + len);
-                        let problem = Problem::BadValue(span, self.text_of(ti, ti + len), *kind);
-                        out.push((len, Arg::Value(None), Some(problem)));
+                // (`999999999999999999999999`, `Feb 30, 2024`) are that
+                // problem; a misspelt month or a number in words is named.
+                if loose && out.is_empty() {
+                    let hint = |k: usize| self.value_hint(*kind, k);
+                    if value::starts_like(*kind, t) || hint(ti).is_some() {
+                        for len in (1..=max).rev() {
+                            let problem = (ti..ti + len).find_map(hint).unwrap_or_else(|| {
+                                let span = self.span_of(ti, ti + len);
+                                Problem::BadValue(span, self.text_of(ti, ti + len), *kind)
+                            });
+                            out.push((len, Arg::Value(None), Some(problem)));
+                        }
                     }
                 }
             }
@@ -942,6 +998,7 @@ impl<'a> Reader<'a> {
         if let Target::Definition(d) = target {
             self.uses.push(*d);
         }
+        self.last_atom = Some((pos, end));
         let atom = Atom {
             target: *target,
             args,
@@ -1062,6 +1119,12 @@ impl<'a> Reader<'a> {
                     wants: kind.wants(),
                 },
             ),
+            Problem::MonthTypo(span, word, month) => {
+                self.error(span, ErrorKind::MisspeltMonth { word, month })
+            }
+            Problem::NumberWord(span, word, value) => {
+                self.error(span, ErrorKind::NumberInWords { word, value })
+            }
             Problem::UnknownEntity(span, name) => {
                 let suggestions = nearest(&name, self.lex.all_names());
                 self.error(

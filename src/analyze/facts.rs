@@ -48,6 +48,7 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "source",
                                 name: id.text.clone(),
+                                first: e.loc,
                             },
                         );
                     }
@@ -582,7 +583,7 @@ impl Analyzer {
         }
     }
 
-    /// Checks a quote against the text of its source's document (SPEC §3.3).
+    /// Checks a quote against the text of its source's document (docs/language.md §13).
     fn check_quote(
         &mut self,
         file: FileId,

@@ -6,8 +6,10 @@
 
 pub mod claims;
 mod facts;
+mod hints;
+pub mod lint;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
 use crate::facts::{parse_jsonl, parse_yaml, RawFact, RawFactFile};
@@ -31,18 +33,27 @@ pub struct Options {
 
 /// Builds the model of a loaded workspace, or returns every error found.
 pub fn analyze(files: &Files, options: &Options) -> Result<Model, Vec<Diagnostic>> {
+    let (model, errors) = analyze_partial(files, options);
+    if errors.is_empty() {
+        Ok(model)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Like `analyze`, but keeps the model built from everything that did
+/// resolve: the editor server names, completes and evaluates what it can
+/// while a line is half typed. Statements and facts with errors are left out.
+pub fn analyze_partial(files: &Files, options: &Options) -> (Model, Vec<Diagnostic>) {
     let mut a = Analyzer {
         allow_outside_paths: options.allow_outside_paths,
         ..Analyzer::default()
     };
     a.run(files);
-    if a.errors.is_empty() {
-        Ok(a.model)
-    } else {
-        a.errors.sort_by_key(|d| d.loc);
-        a.errors.dedup();
-        Err(a.errors)
-    }
+    a.drop_consequences();
+    a.errors.sort_by_key(|d| d.loc);
+    a.errors.dedup();
+    (a.model, a.errors)
 }
 
 #[derive(Default)]
@@ -62,6 +73,9 @@ struct Analyzer {
     broken_relations: bool,
     broken_entities: bool,
     broken_groups: bool,
+    /// Entities declared twice with different content: the first stands, and
+    /// errors that only follow from the clash are not reported.
+    disputed: Vec<EntityId>,
     allow_outside_paths: bool,
     /// Bindings each definition's body ranges over (see `bindings`).
     binding_memo: HashMap<DefId, u128>,
@@ -78,6 +92,30 @@ fn key_of(words: &[String]) -> String {
 }
 
 impl Analyzer {
+    /// Drops the errors caused only by an earlier one: a slot-kind error about
+    /// an entity declared twice with different kinds (`Russia` a country in
+    /// one file, a person in another) repeats the duplicate's error at every use.
+    fn drop_consequences(&mut self) {
+        if self.disputed.is_empty() {
+            return;
+        }
+        let fold = |s: &str| fold_spaces(&s.to_lowercase());
+        let names: HashSet<String> = self
+            .disputed
+            .iter()
+            .flat_map(|&id| {
+                let e = &self.model.entities[id as usize];
+                std::iter::once(&e.name).chain(&e.aliases)
+            })
+            .map(|n| fold(n))
+            .collect();
+        self.errors.retain(|d| match &d.kind {
+            ErrorKind::WrongKind { entity, .. } => !names.contains(&fold(entity)),
+            ErrorKind::VarWrongKind { member, .. } => !names.contains(&fold(member)),
+            _ => true,
+        });
+    }
+
     fn error(&mut self, file: FileId, span: Span, kind: ErrorKind) {
         self.errors.push(Diagnostic::new(file, span, kind));
     }
@@ -224,8 +262,10 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "entity",
                                 name: name.text.clone(),
+                                first: Some(e.loc),
                             },
                         );
+                        self.disputed.push(id);
                     }
                     continue;
                 }
@@ -392,6 +432,7 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "group",
                                 name: name.clone(),
+                                first: Some(self.model.groups[gid as usize].loc),
                             },
                         );
                     }
@@ -644,6 +685,7 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "relation",
                                 name: decl.name.text.clone(),
+                                first: Some(self.model.relations[id as usize].loc),
                             },
                         );
                     }
@@ -702,7 +744,7 @@ impl Analyzer {
             name: String,
         }
         let mut pending: Vec<Pending> = Vec::new();
-        let mut bodies: HashMap<String, (usize, String)> = HashMap::new();
+        let mut bodies: HashMap<String, (usize, String, Loc)> = HashMap::new();
         for r in rules {
             for s in &r.ast.statements {
                 let StatementKind::Define(d) = &s.kind else {
@@ -737,7 +779,7 @@ impl Analyzer {
                 }
                 let key = d.template.text.to_lowercase();
                 let body_text = crate::syntax::parser::tokens_text(r.text, &d.body).to_lowercase();
-                if let Some((_, prev)) = bodies.get(&key) {
+                if let Some((_, prev, first)) = bodies.get(&key) {
                     if *prev != body_text {
                         self.error(
                             r.file,
@@ -745,12 +787,17 @@ impl Analyzer {
                             ErrorKind::Duplicate {
                                 what: "definition",
                                 name: d.template.text.clone(),
+                                first: Some(*first),
                             },
                         );
                     }
                     continue;
                 }
-                bodies.insert(key, (self.def_heads.len(), body_text));
+                let first = Loc {
+                    file: r.file,
+                    span: d.template.span,
+                };
+                bodies.insert(key, (self.def_heads.len(), body_text, first));
                 self.def_heads.push(DefHead {
                     slots,
                     template: templates.remove(0),

@@ -284,7 +284,9 @@ fn parse_relation(rest: &str, base: usize) -> Result<StatementKind, SyntaxError>
             }
             templates.push(parse_template(piece, body_base + start)?);
             start = i + 1;
-        } else if bytes[i] == b'\\' {
+        } else if bytes[i] == b'\\' && i + 1 < bytes.len() {
+            // `\|` is no separator; a `\` at the very end is the template's
+            // own error (it used to drop the last template).
             i += 1;
         }
         i += 1;

@@ -1,4 +1,4 @@
-//! Templates in Cucumber-expression style (SPEC §2.1), parsed with nom:
+//! Templates in Cucumber-expression style (docs/language.md §3), parsed with nom:
 //! `{from:country} sent troop(s) to {to}`, `arms/weapons`, `\{` escapes.
 //! The result is a list of parts; slot names and kinds are resolved later.
 
@@ -80,6 +80,51 @@ fn seg(i: &str) -> IResult<&str, Seg> {
             Seg::Char,
         ),
     ))(i)
+}
+
+/// The Cucumber Expressions mistakes that a template could otherwise accept
+/// in silence, at `r` (offset `at`): escapes of characters that need none,
+/// a `\` that escapes nothing, empty and nested optional text.
+fn cucumber_misuse(r: &str, at: usize) -> Option<Err> {
+    let mut chars = r.chars();
+    match chars.next()? {
+        '\\' => match chars.next() {
+            None => Some(bad(at, 1, "a `\\` at the end of a template escapes nothing")),
+            Some(c) if c.is_whitespace() => Some(bad(
+                at,
+                2,
+                "an escaped space would never match: the words of a claim are separated by spaces, so write them as two words",
+            )),
+            Some('{' | '}' | '/' | '\\') => None,
+            Some(c @ ('(' | ')')) => Some(bad(
+                at,
+                2,
+                format!("`\\{c}` would be a literal parenthesis, and templates contain none (parentheses group claims)"),
+            )),
+            Some(c) => Some(bad(
+                at,
+                1 + c.len_utf8(),
+                format!("`\\{c}` escapes nothing: the escapes are `\\{{`, `\\}}`, `\\/` and `\\\\`; write `{c}` as it is"),
+            )),
+        },
+        '(' => {
+            let inner = &r[1..];
+            if inner.starts_with(')') {
+                return Some(bad(at, 2, "empty optional text `()`: put the optional letters between the parentheses, as in `troop(s)`"));
+            }
+            let close = inner.find(')');
+            let open = inner.find('(');
+            match (open, close) {
+                (Some(o), Some(c)) if o < c => Some(bad(
+                    at,
+                    c + 2,
+                    "optional text may not hold another optional (as in Cucumber Expressions): write `(ab)` or two optionals side by side",
+                )),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Expands one alternative (a list of segments) into the words it accepts.
@@ -165,6 +210,9 @@ pub fn parse_template(text: &str, base: usize) -> Result<Template, Err> {
                 r = &r[1..];
                 break;
             }
+            if let Some(e) = cucumber_misuse(r, off(r)) {
+                return Err(e);
+            }
             match seg(r) {
                 Ok((r2, Seg::Slash)) => {
                     alts.push(Vec::new());
@@ -189,6 +237,17 @@ pub fn parse_template(text: &str, base: usize) -> Result<Template, Err> {
         let len = rest.len() - r.len();
         if alts.iter().any(|a| a.is_empty()) && alts.len() > 1 {
             return Err(bad(at, len, "an alternative `/` needs words on both sides"));
+        }
+        if alts.len() > 1
+            && alts
+                .iter()
+                .any(|a| a.iter().all(|s| matches!(s, Seg::Opt(_))))
+        {
+            return Err(bad(
+                at,
+                len,
+                "an alternative may not be only optional text (as in Cucumber Expressions): write `(brown)/black` as `brown/black` and make the word optional elsewhere",
+            ));
         }
         let mut forms: Vec<String> = alts.iter().flat_map(|a| expand(a)).collect();
         let mut seen = std::collections::HashSet::new();
@@ -273,5 +332,29 @@ mod tests {
         assert_eq!(forms(&t), ["likes", "{x}", "{y}"]);
         assert!(parse_template("say \"x\"", 0).is_err());
         assert!(parse_template("/b", 0).is_err());
+    }
+
+    fn message(t: &str) -> String {
+        match parse_template(t, 0) {
+            Err((_, e)) => e.to_string(),
+            Ok(_) => panic!("{t} was accepted"),
+        }
+    }
+
+    // Each of these was accepted and then matched nothing, or matched what
+    // Cucumber Expressions would not.
+    #[test]
+    fn rejects_what_cucumber_rejects_and_says_why() {
+        assert!(message("three (brown)/black mice").contains("only optional text"));
+        assert!(message(r"x\ y").contains("escaped space"));
+        assert!(message(r"x \[").contains("escapes nothing"));
+        assert!(message(r"x \").contains("end of a template"));
+        assert!(message(r"x \(y").contains("literal parenthesis"));
+        assert!(message("troop() to").contains("empty optional"));
+        assert!(message("troop((s)) to").contains("another optional"));
+        assert!(message("a(b(c))").contains("another optional"));
+        // Still fine: escapes that mean something, optional text in a choice.
+        let t = parse_template(r"a\\b arm(s)/weapon(s)", 0).unwrap();
+        assert_eq!(forms(&t), [r"a\b", "arms/arm/weapons/weapon"]);
     }
 }

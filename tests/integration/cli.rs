@@ -419,6 +419,36 @@ fn fmt_check_names_the_files_that_would_change() {
     );
 }
 
+// Regression: `fmt` rewrote CRLF files as LF and dropped the byte order mark,
+// so `fmt --check` failed on every Windows checkout.
+#[test]
+fn fmt_keeps_crlf_line_endings_and_the_bom() {
+    let formatted = "\u{feff}relation r: {a} met {b}\r\n\r\ncheck: x met y\r\n";
+    let ws = workspace(&[
+        ("done.claims", formatted),
+        (
+            "todo.claims",
+            "relation   s: {a} saw {b}\r\n\r\n\r\ncheck:  x saw y\r\n",
+        ),
+    ]);
+    let out = Test::new(ws.path())
+        .args(&["fmt", "--check", "."])
+        .expect_code(1);
+    assert_eq!(out.stdout, "todo.claims\n");
+    Test::new(ws.path()).args(&["fmt", "."]).expect_code(0);
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("todo.claims")).unwrap(),
+        "relation s: {a} saw {b}\r\n\r\ncheck: x saw y\r\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("done.claims")).unwrap(),
+        formatted
+    );
+    Test::new(ws.path())
+        .args(&["fmt", "--check", "."])
+        .expect_code(0);
+}
+
 // Regression: a byte-order mark made the first statement unknown, and CRLF
 // line endings must read like LF.
 #[test]

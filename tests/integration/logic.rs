@@ -90,7 +90,7 @@ proptest! {
 
 #[test]
 fn verdict_table() {
-    // SPEC §4.2's table, row by row.
+    // docs/language.md §14's table, row by row.
     let v = |t, f| {
         Verdict::from_bits(Bits {
             told_true: t,

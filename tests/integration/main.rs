@@ -3,8 +3,11 @@
 
 mod cases;
 mod cli;
+mod diagnostics;
+mod docs;
 mod errors;
 mod logic;
+mod lsp;
 mod synth;
 mod units;
 
