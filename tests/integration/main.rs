@@ -8,6 +8,7 @@ mod docs;
 mod errors;
 mod logic;
 mod lsp;
+mod sql;
 mod synth;
 mod units;
 
