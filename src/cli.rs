@@ -57,6 +57,12 @@ pub enum DataFormat {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SqlDialect {
+    Duckdb,
+    Spark,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Evaluate every assertion of the workspace (default: rules/ and fixtures/).
@@ -131,6 +137,30 @@ pub enum Command {
         /// Exit 1 when any conflict exists.
         #[arg(long)]
         fail_on_conflict: bool,
+        #[arg(long)]
+        allow_outside_paths: bool,
+    },
+    /// Write the workspace as Parquet tables, the input of `compile --sql`.
+    Export {
+        /// The folder to write the tables to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        parquet: PathBuf,
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        allow_outside_paths: bool,
+    },
+    /// Write one SQL script that computes every assertion's verdict over
+    /// the tables `export --parquet DIR` wrote.
+    Compile {
+        /// Write SQL (the only target).
+        #[arg(long, required = true)]
+        sql: bool,
+        /// The folder the workspace was exported to.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        #[arg(long, value_enum, default_value = "duckdb")]
+        dialect: SqlDialect,
+        paths: Vec<PathBuf>,
         #[arg(long)]
         allow_outside_paths: bool,
     },
@@ -273,12 +303,65 @@ pub fn run(args: Vec<String>) -> i32 {
             allow_outside_paths,
             &mut timings,
         ),
+        Command::Export {
+            parquet,
+            paths,
+            allow_outside_paths,
+        } => export_command(&parquet, &paths, allow_outside_paths),
+        Command::Compile {
+            sql: _,
+            data,
+            dialect,
+            paths,
+            allow_outside_paths,
+        } => compile_command(&mut stdout, &data, dialect, &paths, allow_outside_paths),
     };
     let _ = stdout.flush();
     if cli.timings {
         let _ = write!(std::io::stderr(), "{}", timings.render());
     }
     code
+}
+
+fn export_command(dir: &std::path::Path, paths: &[PathBuf], allow_outside_paths: bool) -> i32 {
+    let ws = match load(paths, allow_outside_paths, &mut Timings::default(), |_| {}) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    match crate::sql::export(&ws, dir) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            EXIT_LOAD
+        }
+    }
+}
+
+fn compile_command(
+    out: &mut impl Write,
+    dir: &std::path::Path,
+    dialect: SqlDialect,
+    paths: &[PathBuf],
+    allow_outside_paths: bool,
+) -> i32 {
+    let ws = match load(paths, allow_outside_paths, &mut Timings::default(), |_| {}) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let dialect = match dialect {
+        SqlDialect::Duckdb => crate::sql::Dialect::DuckDb,
+        SqlDialect::Spark => crate::sql::Dialect::Spark,
+    };
+    match crate::sql::compile(&ws, dir, dialect) {
+        Ok(sql) => {
+            let _ = out.write_all(sql.as_bytes());
+            EXIT_OK
+        }
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            EXIT_LOAD
+        }
+    }
 }
 
 /// `check`'s resolved options.

@@ -21,6 +21,7 @@ pub mod lsp;
 pub mod model;
 pub mod quotes;
 pub mod report;
+pub mod sql;
 pub mod syntax;
 pub mod value;
 

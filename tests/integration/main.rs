@@ -11,6 +11,7 @@ mod logic;
 mod lsp;
 mod reports;
 mod scale;
+mod sql;
 mod synth;
 mod units;
 

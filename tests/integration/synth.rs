@@ -6,7 +6,7 @@ use crate::Test;
 
 #[allow(dead_code)]
 #[path = "../../examples/synth.rs"]
-mod generator;
+pub mod generator;
 
 fn generate(dir: &std::path::Path, seed: u64) -> generator::Summary {
     generator::generate(&generator::Options {
