@@ -76,11 +76,20 @@ pub fn find(model: &Model) -> Found {
     let full = |out: &BTreeSet<Conflict>| out.len() >= MAX_CONFLICTS;
     let mut truncated = false;
     // Pairs under one key.
+    let budget = model.limits.conflicts_per_key;
     'keys: for key in &keys {
         let rows = &model.index[*key];
         let functional = model.relations[key.relation as usize].functional;
+        // Pairs examined under this key: many facts on one key cost n²/2
+        // pairs, so past the limit the key's listing stops (and says so).
+        let mut examined = 0usize;
         for (i, a) in rows.iter().enumerate() {
             for b in &rows[i + 1..] {
+                examined += 1;
+                if examined > budget {
+                    truncated = true;
+                    continue 'keys;
+                }
                 for (x, y) in [(*a, *b), (*b, *a)] {
                     let Some(kind) = refutes(model, x, y, functional) else {
                         continue;
@@ -118,7 +127,14 @@ pub fn find(model: &Model) -> Found {
             else {
                 continue;
             };
+            // Keys examined for this `only`, within the same budget.
+            let mut examined = 0usize;
             for key in keys.iter().filter(|k| k.relation == *rel) {
+                examined += 1;
+                if examined > budget {
+                    truncated = true;
+                    break;
+                }
                 let inside = key.args.iter().all(|a| match a {
                     KeyArg::Entity(e) => members.contains(e),
                     KeyArg::Text(_) => true,
