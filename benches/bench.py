@@ -12,10 +12,11 @@ For each size N it generates (once, seed 1) a workspace of N JSONL facts and
 N/10 assertions, checks that claimcheck exits 0 on it (every verdict right)
 and that each peer gives claimcheck's verdict on every assertion, then times
 the three engines in turn, run after run (A B C A B C ...), after one
-unmeasured warm-up each. Wall time is a monotonic clock around the child
-process; peak RSS is the kernel's maximum resident set size of the child
-(`ru_maxrss` from wait4, the figure `/usr/bin/time -v` prints). Every figure
-is the median of the runs, with min and max.
+unmeasured warm-up each. benches/measure.py runs them: wall time is a
+monotonic clock around the child process; CPU time and peak RSS are the
+kernel's accounting of the child (`ru_maxrss` from wait4, the figure
+`/usr/bin/time -v` prints). Every figure is the median of the runs, with min
+and max.
 """
 
 import argparse
@@ -27,21 +28,27 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run(cmd, cwd=None, stdout=subprocess.DEVNULL):
-    """Runs `cmd` once: (exit code, wall seconds, peak RSS in MiB, stderr)."""
-    err = tempfile.TemporaryFile()
-    start = time.monotonic()
-    p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.monotonic() - start
-    p.returncode = os.waitstatus_to_exitcode(status)
-    err.seek(0)
-    return p.returncode, wall, usage.ru_maxrss / 1024, err.read().decode(errors="replace")
+class Runner:
+    """Runs commands through benches/measure.py, a process kept small."""
+
+    def __init__(self):
+        self.p = subprocess.Popen([sys.executable, os.path.join(HERE, "measure.py")],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def __call__(self, cmd, cwd=None):
+        """Runs `cmd` once: (exit code, wall s, peak RSS MiB, stderr, user + system s)."""
+        self.p.stdin.write(json.dumps({"cmd": cmd, "cwd": cwd}) + "\n")
+        self.p.stdin.flush()
+        r = json.loads(self.p.stdout.readline())
+        return r["code"], r["wall"], r["peak_mib"], r["stderr"], r["cpu"]
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait()
 
 
 def stats(xs):
@@ -85,13 +92,34 @@ def size_name(n):
     return f"{n // 1_000_000}m" if n % 1_000_000 == 0 else f"{n // 1000}k"
 
 
-def timings(claimcheck, ws):
-    """The stage split, when this claimcheck has `--timings` (else None)."""
+def has_timings(claimcheck):
+    """Whether this claimcheck reports its stages (`--timings`)."""
     h = subprocess.run([claimcheck, "check", "--help"], capture_output=True, text=True).stdout
-    if "--timings" not in h:
-        return None
-    code, _, _, err = run([claimcheck, "check", ".", "--timings"], cwd=ws)
-    return err.strip()
+    return "--timings" in h
+
+
+def stages(stderr):
+    """`timing NAME 0.123s` lines of `--timings` as {name: seconds}, in order."""
+    out = {}
+    for line in stderr.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "timing" and parts[2].endswith("s"):
+            out[parts[1]] = float(parts[2][:-1])
+    return out
+
+
+def stage_stats(runs):
+    names = []
+    for r in runs:
+        names += [n for n in r if n not in names]
+    return {n: stats([r.get(n, 0.0) for r in runs]) for n in names}
+
+
+def load_average():
+    try:
+        return open("/proc/loadavg").read().split()[0]
+    except OSError:
+        return "unknown"
 
 
 def machine():
@@ -111,7 +139,7 @@ def machine():
     except OSError:
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1),
-            "os": platform.platform(), "python": platform.python_version()}
+            "os": platform.platform(), "python": platform.python_version(), "load": load_average()}
 
 
 def fmt3(s, unit="", digits=2):
@@ -131,12 +159,14 @@ def main():
     ap.add_argument("--no-peers", action="store_true", help="time claimcheck only")
     ap.add_argument("--json", help="also write every figure to this file")
     a = ap.parse_args()
+    run = Runner()  # first, while this process is small
     claimcheck = os.path.abspath(a.claimcheck)
     a.synth, a.data = os.path.abspath(a.synth), os.path.abspath(a.data)
     a.duckdb_python = os.path.abspath(a.duckdb_python)
     os.makedirs(a.data, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix="claimcheck-bench-")
     results = {"machine": machine(), "runs": a.runs, "sizes": []}
+    timing_flag = ["--timings"] if has_timings(claimcheck) else []
     if not a.no_peers:
         results["machine"]["duckdb"] = subprocess.run(
             [a.duckdb_python, "-c", "import duckdb; print(duckdb.__version__)"],
@@ -150,7 +180,7 @@ def main():
         ws = generate(a.synth, a.data, name, n, n // 10, "jsonl")
         jsonl_mb = os.path.getsize(os.path.join(ws, "fixtures", "facts.jsonl")) / 1e6
         expected = claimcheck_verdicts(claimcheck, ws)
-        engines = {"claimcheck": [claimcheck, "check", "."]}
+        engines = {"claimcheck": [claimcheck, "check", "."] + timing_flag}
         if not a.no_peers:
             engines["duckdb"] = [a.duckdb_python, os.path.join(HERE, "peer_duckdb.py"), ws,
                                  os.path.join(scratch, "duckdb.csv")]
@@ -158,26 +188,31 @@ def main():
                                  os.path.join(scratch, "sqlite.csv")]
         walls = {e: [] for e in engines}
         peaks = {e: [] for e in engines}
+        cpus = {e: [] for e in engines}
+        split = []
         for i in range(a.runs + 1):
             for e, cmd in engines.items():
-                code, wall, peak, err = run(cmd, cwd=ws)
+                code, wall, peak, err, cpu = run(cmd, cwd=ws)
                 if code != 0:
                     sys.exit(f"{e} exited {code} on {name}:\n{err[:2000]}")
                 if i > 0:  # run 0 is the warm-up
                     walls[e].append(wall)
                     peaks[e].append(peak)
+                    cpus[e].append(cpu)
+                    if e == "claimcheck" and timing_flag:
+                        split.append(stages(err))
             print(f"   run {i}: " + ", ".join(f"{e} {walls[e][-1]:.2f} s" if i else f"{e} warm-up"
                                              for e in engines), file=sys.stderr, flush=True)
         row = {"name": name, "facts": n, "claims": n // 10, "jsonl_mb": jsonl_mb,
                "assertions_checked": len(expected)}
         for e in engines:
-            row[e] = {"wall_s": stats(walls[e]), "peak_mib": stats(peaks[e])}
+            row[e] = {"wall_s": stats(walls[e]), "peak_mib": stats(peaks[e]), "cpu_s": stats(cpus[e])}
             if e != "claimcheck":
                 row[e]["mismatches"] = mismatches(expected, os.path.join(scratch, f"{e}.csv"))
                 row[e]["claimcheck_speedup"] = stats(
                     [b / c for b, c in zip(walls[e], walls["claimcheck"])])
         row["claimcheck"]["jsonl_mb_s"] = stats([jsonl_mb / w for w in walls["claimcheck"]])
-        row["timings"] = timings(claimcheck, ws)
+        row["stages"] = stage_stats(split) if split else None
         results["sizes"].append(row)
 
     if a.yaml_facts:
@@ -186,20 +221,25 @@ def main():
         ws = generate(a.synth, a.data, name, a.yaml_facts, a.yaml_facts // 10, "yaml")
         yaml_mb = os.path.getsize(os.path.join(ws, "fixtures", "facts.yaml")) / 1e6
         claimcheck_verdicts(claimcheck, ws)
-        walls, peaks = [], []
+        walls, peaks, cpus, split = [], [], [], []
         for i in range(a.runs + 1):
-            code, wall, peak, err = run([claimcheck, "check", "."], cwd=ws)
+            code, wall, peak, err, cpu = run([claimcheck, "check", "."] + timing_flag, cwd=ws)
             if code != 0:
                 sys.exit(f"claimcheck exited {code} on {name}:\n{err[:2000]}")
             if i > 0:
                 walls.append(wall)
                 peaks.append(peak)
+                cpus.append(cpu)
+                if timing_flag:
+                    split.append(stages(err))
         results["yaml"] = {"name": name, "facts": a.yaml_facts, "yaml_mb": yaml_mb,
-                           "wall_s": stats(walls), "peak_mib": stats(peaks),
+                           "wall_s": stats(walls), "peak_mib": stats(peaks), "cpu_s": stats(cpus),
                            "yaml_mb_s": stats([yaml_mb / w for w in walls]),
                            "peak_per_yaml_mb": stats([p / yaml_mb for p in peaks]),
-                           "timings": timings(claimcheck, ws)}
+                           "stages": stage_stats(split) if split else None}
 
+    run.close()
+    results["machine"]["load"] = f"{results['machine']['load']} at start, {load_average()} at end"
     shutil.rmtree(scratch, ignore_errors=True)
     if a.json:
         with open(a.json, "w") as f:
@@ -211,21 +251,22 @@ def report(r):
     m = r["machine"]
     print(f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['os']}; "
           f"Python {m['python']}" + (f", DuckDB {m['duckdb']}, SQLite {m['sqlite']}" if "duckdb" in m else ""))
+    print(f"Load average (1 min): {m['load']}.")
     print(f"Medians of {r['runs']} runs (min–max) after one warm-up; whole process.\n")
-    print("| facts | assertions | JSONL MB | wall s | peak RSS MiB | JSONL MB/s |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| facts | assertions | JSONL MB | wall s | CPU s | peak RSS MiB | JSONL MB/s |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for s in r["sizes"]:
         c = s["claimcheck"]
-        print(f"| {s['facts']:,} | {s['claims']:,} | {s['jsonl_mb']:.1f} | {fmt3(c['wall_s'])} | "
+        print(f"| {s['facts']:,} | {s['claims']:,} | {s['jsonl_mb']:.1f} | {fmt3(c['wall_s'])} | {fmt3(c['cpu_s'])} | "
               f"{fmt3(c['peak_mib'], digits=0)} | {fmt3(c['jsonl_mb_s'], digits=1)} |")
     peers = [e for e in ("duckdb", "sqlite") if r["sizes"] and e in r["sizes"][0]]
     if peers:
-        print("\n| facts | engine | wall s | peak RSS MiB | its time / claimcheck's | verdict mismatches |")
-        print("|---:|---|---:|---:|---:|---:|")
+        print("\n| facts | engine | wall s | CPU s | peak RSS MiB | its wall / claimcheck's | verdict mismatches |")
+        print("|---:|---|---:|---:|---:|---:|---:|")
         for s in r["sizes"]:
             for e in peers:
                 p = s[e]
-                print(f"| {s['facts']:,} | {e} | {fmt3(p['wall_s'])} | {fmt3(p['peak_mib'], digits=0)} | "
+                print(f"| {s['facts']:,} | {e} | {fmt3(p['wall_s'])} | {fmt3(p['cpu_s'])} | {fmt3(p['peak_mib'], digits=0)} | "
                       f"{fmt3(p['claimcheck_speedup'], '×')} | {p['mismatches']} of {s['assertions_checked']:,} |")
     by = {s["facts"]: s for s in r["sizes"]}
     if 100_000 in by and 1_000_000 in by:
@@ -235,12 +276,21 @@ def report(r):
     if "yaml" in r:
         y = r["yaml"]
         print(f"\nYAML: {y['facts']:,} structured facts, {y['yaml_mb']:.1f} MB: wall {fmt3(y['wall_s'])} s, "
+              f"CPU {fmt3(y['cpu_s'])} s, "
               f"peak {fmt3(y['peak_mib'], digits=0)} MiB, {fmt3(y['yaml_mb_s'], digits=1)} MB/s, "
               f"{fmt3(y['peak_per_yaml_mb'], digits=1)} MiB of memory per MB of YAML")
-    for s in r["sizes"] + ([r["yaml"]] if "yaml" in r else []):
-        if s.get("timings"):
-            print(f"\nStages ({s['name']}, one run, --timings):\n{s['timings']}")
-    if not any(s.get("timings") for s in r["sizes"]):
+    staged = [s for s in r["sizes"] + ([r["yaml"]] if "yaml" in r else []) if s.get("stages")]
+    if staged:
+        names = []
+        for s in staged:
+            names += [n for n in s["stages"] if n not in names]
+        print("\nStages (claimcheck --timings, seconds, medians of the same runs):\n")
+        print("| workspace | " + " | ".join(names) + " |")
+        print("|---" + "|---:" * len(names) + "|")
+        for s in staged:
+            cells = [f"{s['stages'][n]['median']:.3f}" if n in s["stages"] else "" for n in names]
+            print(f"| {s['name']} | " + " | ".join(cells) + " |")
+    else:
         print("\nStage split: this claimcheck has no --timings flag; whole-process figures only.")
 
 

@@ -12,6 +12,7 @@ use crate::eval::{check, Evaluator};
 use crate::limits::Limits;
 use crate::load::{FileKind, Files};
 use crate::report::{self, human::Style, Run};
+use crate::Timings;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -22,6 +23,15 @@ use crate::report::{self, human::Style, Run};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print how long each stage took to stderr (`timing read 0.123s`, …).
+    #[arg(long, global = true)]
+    pub timings: bool,
+    /// Largest `.claims` or `.yaml` file read, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::load::MAX_TEXT_FILE)]
+    pub max_text_file: u64,
+    /// Largest `.jsonl` file read, in bytes (at most 4294967295).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::load::MAX_JSONL_FILE)]
+    pub max_jsonl_file: u64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -30,6 +40,8 @@ pub enum Format {
     Json,
     Junit,
     Github,
+    Sarif,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -40,7 +52,8 @@ pub enum Shell {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ConflictFormat {
+/// `eval`, `explain` and `conflicts`: text for people, or JSON.
+pub enum DataFormat {
     Human,
     Json,
 }
@@ -53,6 +66,9 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Write the report to FILE instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Exit 1 when any two facts of the workspace conflict.
         #[arg(long)]
         fail_on_conflict: bool,
@@ -61,12 +77,40 @@ pub enum Command {
         allow_outside_paths: bool,
         #[command(flatten)]
         limits: LimitArgs,
+        /// Exit 0 even when no assertion statement is found (or selected).
+        #[arg(long)]
+        allow_empty: bool,
+        /// List only unmet expectations (and errors), then the summary line.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Run only assertions whose file path or claim text matches: a glob
+        /// when PATTERN has `*`, `?`, `[` or `{`, else a substring (claim text
+        /// compared case-insensitively).
+        #[arg(long, value_name = "PATTERN")]
+        select: Option<String>,
+        /// Evidence lines shown per assertion in the human report (the rest
+        /// are counted as `and N more`; JSON always lists every fact).
+        #[arg(long, value_name = "N", default_value_t = report::human::DEFAULT_MAX_EVIDENCE)]
+        max_evidence: usize,
+        /// Sources in the HTML report's agreement matrix (those on the most
+        /// assertions; the page says how many were left out).
+        #[arg(long, value_name = "N", default_value_t = report::html::DEFAULT_MAX_MATRIX_SOURCES)]
+        max_matrix_sources: usize,
+        /// Compare with an earlier `--format json` report: which verdicts
+        /// changed, which assertions were added or removed.
+        #[arg(long, value_name = "OLD.json")]
+        baseline: Option<PathBuf>,
+        /// Exit 1 when anything changed since the baseline.
+        #[arg(long, requires = "baseline")]
+        fail_on_change: bool,
     },
     /// Show the evidence tree of the assertion at FILE:LINE.
     Explain {
         /// A rule file and the line of an assertion in it, as `rules/axis.claims:12`.
         location: String,
         paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: DataFormat,
         #[arg(long)]
         allow_outside_paths: bool,
         #[command(flatten)]
@@ -88,7 +132,7 @@ pub enum Command {
     Conflicts {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
-        format: ConflictFormat,
+        format: DataFormat,
         /// Exit 1 when any conflict exists.
         #[arg(long)]
         fail_on_conflict: bool,
@@ -104,6 +148,8 @@ pub enum Command {
         /// The claim, in the rule language (may end with `as of DATE`).
         claim: String,
         paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: DataFormat,
         #[arg(long)]
         allow_outside_paths: bool,
         #[command(flatten)]
@@ -153,14 +199,20 @@ impl LimitArgs {
 }
 
 /// The limits of this run, set once the arguments are parsed.
-static LIMITS: std::sync::RwLock<Option<Limits>> = std::sync::RwLock::new(None);
+static WORK_LIMITS: std::sync::RwLock<Option<Limits>> = std::sync::RwLock::new(None);
 
-fn limits() -> Limits {
-    LIMITS
+fn work_limits() -> Limits {
+    WORK_LIMITS
         .read()
         .ok()
         .and_then(|l| l.clone())
         .unwrap_or_default()
+}
+
+thread_local! {
+    /// The file size limits of this run (set from the flags by `run`).
+    static LIMITS: std::cell::Cell<crate::load::Limits> =
+        std::cell::Cell::new(crate::load::Limits::default());
 }
 
 /// Exit codes (docs/language.md §17).
@@ -188,36 +240,80 @@ pub fn run(args: Vec<String>) -> i32 {
         | Command::Eval { limits, .. } => limits.limits(),
         _ => Limits::default(),
     };
-    if let Ok(mut l) = LIMITS.write() {
+    if let Ok(mut l) = WORK_LIMITS.write() {
         *l = Some(run_limits);
     }
     let mut stdout = std::io::stdout().lock();
+    let mut timings = Timings::default();
+    LIMITS.with(|l| {
+        l.set(crate::load::Limits {
+            text: cli.max_text_file,
+            jsonl: cli.max_jsonl_file,
+        })
+    });
     let code = match cli.command {
         Command::Check {
             paths,
             format,
+            output,
             fail_on_conflict,
             allow_outside_paths,
+            allow_empty,
+            quiet,
+            select,
+            max_evidence,
+            max_matrix_sources,
+            baseline,
+            fail_on_change,
             ..
         } => check_command(
             &mut stdout,
-            &paths,
-            format,
-            fail_on_conflict,
-            allow_outside_paths,
+            &CheckArgs {
+                paths,
+                format,
+                output,
+                fail_on_conflict,
+                allow_outside_paths,
+                allow_empty,
+                select,
+                max_matrix_sources,
+                baseline,
+                fail_on_change,
+                human: report::human::Options {
+                    quiet,
+                    max_evidence,
+                },
+            },
+            &mut timings,
         ),
         Command::Eval {
             claim,
             paths,
+            format,
             allow_outside_paths,
             ..
-        } => eval_command(&mut stdout, &claim, &paths, allow_outside_paths),
+        } => eval_command(
+            &mut stdout,
+            &claim,
+            &paths,
+            format,
+            allow_outside_paths,
+            &mut timings,
+        ),
         Command::Explain {
             location,
             paths,
+            format,
             allow_outside_paths,
             ..
-        } => explain_command(&mut stdout, &location, &paths, allow_outside_paths),
+        } => explain_command(
+            &mut stdout,
+            &location,
+            &paths,
+            format,
+            allow_outside_paths,
+            &mut timings,
+        ),
         Command::Fmt { check, paths } => fmt_command(&mut stdout, check, &paths),
         Command::Lsp => {
             // The server owns stdout for the protocol.
@@ -250,57 +346,222 @@ pub fn run(args: Vec<String>) -> i32 {
             format,
             fail_on_conflict,
             allow_outside_paths,
+            &mut timings,
         ),
     };
     let _ = stdout.flush();
+    if cli.timings {
+        let _ = write!(std::io::stderr(), "{}", timings.render());
+    }
     code
 }
 
-fn check_command(
-    out: &mut impl Write,
-    paths: &[PathBuf],
+/// `check`'s resolved options.
+struct CheckArgs {
+    paths: Vec<PathBuf>,
     format: Format,
+    output: Option<PathBuf>,
     fail_on_conflict: bool,
     allow_outside_paths: bool,
-) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    allow_empty: bool,
+    select: Option<String>,
+    max_matrix_sources: usize,
+    baseline: Option<PathBuf>,
+    fail_on_change: bool,
+    human: report::human::Options,
+}
+
+/// Writes a report to `--output FILE` or stdout; false if the file cannot be written.
+fn emit(out: &mut impl Write, output: Option<&PathBuf>, text: &str) -> bool {
+    match output {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => true,
+            Err(e) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: cannot write {}: {e}",
+                    path.display()
+                );
+                false
+            }
+        },
+        None => {
+            let _ = out.write_all(text.as_bytes());
+            true
+        }
+    }
+}
+
+/// The paths a run searched, for messages: as given, or the default folders.
+fn searched(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return "rules/ and fixtures/".into();
+    }
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| format!("`{}`", report::escape_controls(&p.display().to_string())))
+        .collect();
+    names.join(", ")
+}
+
+/// The report of a run that could not be used, in the chosen format
+/// (nothing on stdout for the human format: stderr has it all).
+fn error_report(format: Format, problems: &[report::Problem]) -> String {
+    match format {
+        Format::Human => String::new(),
+        Format::Json => report::json::render_errors(problems),
+        Format::Junit => report::ci::junit_errors(problems),
+        Format::Github => report::ci::github_errors(problems),
+        Format::Sarif => report::sarif::render(&report::json::error_report(problems)),
+        Format::Html => report::html::render(
+            None,
+            &report::json::error_report(problems),
+            report::html::DEFAULT_MAX_MATRIX_SOURCES,
+        ),
+    }
+}
+
+fn check_command(out: &mut impl Write, args: &CheckArgs, timings: &mut Timings) -> i32 {
+    let loaded = load(&args.paths, args.allow_outside_paths, timings, |f| {
+        let problems = report::Problem::from_failure(f);
+        emit(
+            out,
+            args.output.as_ref(),
+            &error_report(args.format, &problems),
+        );
+    });
+    let ws = match loaded {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let results = check(&ws.model);
+    // A large workspace is never torn down: the process ends right after.
+    let ws = &*Box::leak(Box::new(ws));
+    let mut results = timings.time("evaluate", || check(&ws.model));
+    let total = results.len();
+    let mut selected_note = None;
+    if let Some(pattern) = &args.select {
+        let select = match report::Selection::new(pattern) {
+            Ok(s) => s,
+            Err(message) => return usage_failed(out, args, "bad_select", message),
+        };
+        results.retain(|r| {
+            let a = &ws.model.assertions[r.assertion];
+            select.matches(&ws.files.get(a.file).display, &a.text)
+        });
+        selected_note = Some(format!(
+            "selected {} of {total} assertion{} with --select `{}`",
+            results.len(),
+            if total == 1 { "" } else { "s" },
+            report::escape_controls(pattern)
+        ));
+    }
+    if results.is_empty() && !args.allow_empty {
+        let message = match &args.select {
+            None => format!(
+                "no assertion statement (`assert`, `expect` or `check:`) found in {}; pass --allow-empty to accept an empty workspace",
+                searched(&args.paths)
+            ),
+            Some(p) => format!(
+                "--select `{}` matches none of the {total} assertions found in {}; pass --allow-empty to accept that",
+                report::escape_controls(p),
+                searched(&args.paths)
+            ),
+        };
+        return usage_failed(out, args, "no_assertions", message);
+    }
     let run = Run {
         files: &ws.files,
         model: &ws.model,
         results: &results,
     };
-    let text = match format {
-        Format::Human => report::human::render(&run, stdout_style()),
-        Format::Json => report::json::render(&run),
+    let mut data = report::json::report(&run);
+    let comparison = match &args.baseline {
+        None => None,
+        Some(path) => match report::baseline::Baseline::read(path) {
+            Ok(old) => {
+                let c = report::baseline::compare(&old, &data);
+                data = data.with_changes(&c);
+                Some(c)
+            }
+            Err(message) => return usage_failed(out, args, "bad_baseline", message),
+        },
+    };
+    let text = timings.time("report", || match args.format {
+        Format::Human => {
+            let mut human = report::human::render(&run, stdout_style(), &args.human);
+            if let Some(note) = &selected_note {
+                // Before the summary line.
+                let at = human[..human.len() - 1].rfind('\n').map_or(0, |i| i + 1);
+                human.insert_str(at, &format!("{note}\n"));
+            }
+            if let Some(c) = &comparison {
+                human.push_str(&report::baseline::render_human(c));
+            }
+            human
+        }
+        Format::Json => report::json::to_text(&data),
         Format::Junit => report::ci::junit(&run),
         Format::Github => report::ci::github(&run),
-    };
-    let _ = out.write_all(text.as_bytes());
-    let conflicted = fail_on_conflict && !crate::conflicts::find(&ws.model).conflicts.is_empty();
+        Format::Sarif => report::sarif::render(&data),
+        Format::Html => report::html::render(Some(&run), &data, args.max_matrix_sources),
+    });
+    if args.format != Format::Human {
+        if let Some(note) = &selected_note {
+            let _ = writeln!(std::io::stderr(), "claimcheck: {note}");
+        }
+    }
+    if !emit(out, args.output.as_ref(), &text) {
+        return EXIT_LOAD;
+    }
+    std::mem::forget(text);
+    std::mem::forget(data);
+    let failed = run.failed();
+    std::mem::forget(results);
+    let conflicted =
+        args.fail_on_conflict && !crate::conflicts::find(&ws.model).conflicts.is_empty();
     if conflicted {
         let _ = writeln!(
             std::io::stderr(),
             "claimcheck: facts conflict (see `claimcheck conflicts`)"
         );
     }
-    if run.failed() > 0 || conflicted {
+    let changed = args.fail_on_change && comparison.as_ref().is_some_and(|c| !c.is_empty());
+    if changed {
+        let _ = writeln!(
+            std::io::stderr(),
+            "claimcheck: verdicts changed since the baseline"
+        );
+    }
+    if failed > 0 || conflicted || changed {
         EXIT_FAILED
     } else {
         EXIT_OK
     }
 }
 
+/// A usage error of `check`: said on stderr and in the chosen format; exit 2.
+fn usage_failed(out: &mut impl Write, args: &CheckArgs, kind: &str, message: String) -> i32 {
+    let problem = report::Problem::usage(kind, message);
+    let _ = write!(std::io::stderr(), "{}", problem.rendered);
+    emit(
+        out,
+        args.output.as_ref(),
+        &error_report(args.format, std::slice::from_ref(&problem)),
+    );
+    EXIT_LOAD
+}
+
 fn eval_command(
     out: &mut impl Write,
     claim: &str,
     paths: &[PathBuf],
+    format: DataFormat,
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings, |f| {
+        json_errors(out, format, f)
+    }) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -308,20 +569,37 @@ fn eval_command(
     let file = files.add_text("<claim>", FileKind::Text, claim);
     let (c, as_of) = match crate::analyze::read_claim(&ws.model, file, claim) {
         Ok(x) => x,
-        Err(errors) => return load_failed(&crate::LoadFailure { files, errors }),
+        Err(errors) => {
+            let failure = crate::LoadFailure { files, errors };
+            if format == DataFormat::Json {
+                let problems = report::Problem::from_failure(&failure);
+                let _ = out.write_all(report::json::render_errors(&problems).as_bytes());
+            }
+            return load_failed(&failure);
+        }
     };
+    let as_of_text = as_of.as_ref().map(|v| v.text.clone());
     let outcome = Evaluator::new(&ws.model, as_of.map(|v| v.interval)).eval(&c);
     for w in crate::value::claim_warnings(&c, file) {
-        let _ = writeln!(std::io::stderr(), "{}", files.render(&w));
+        let _ = writeln!(std::io::stderr(), "{}", escape_lines(&files.render(&w)));
     }
     for hint in crate::value::unit_hints(&ws.model, &c) {
         let _ = writeln!(std::io::stderr(), "hint: {hint}");
     }
-    let _ = write!(
-        out,
-        "{}",
-        report::human::render_outcome(&ws.model, claim, &outcome, stdout_style())
-    );
+    let text = match format {
+        DataFormat::Human => {
+            report::human::render_outcome(&ws.model, claim, &outcome, stdout_style())
+        }
+        DataFormat::Json => {
+            let run = Run {
+                files: &files,
+                model: &ws.model,
+                results: &[],
+            };
+            report::json::render_outcome(&run, claim, as_of_text, &outcome)
+        }
+    };
+    let _ = out.write_all(text.as_bytes());
     EXIT_OK
 }
 
@@ -337,7 +615,9 @@ fn explain_command(
     out: &mut impl Write,
     location: &str,
     paths: &[PathBuf],
+    format: DataFormat,
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
     let Some((file, line)) = location
         .rsplit_once(':')
@@ -349,7 +629,9 @@ fn explain_command(
         );
         return EXIT_LOAD;
     };
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings, |f| {
+        json_errors(out, format, f)
+    }) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
@@ -386,11 +668,21 @@ fn explain_command(
         .map_or(String::new(), |v| format!(", as of {}", v.text));
     let tree =
         crate::explain::Explainer::new(&ws.model, a.as_of.clone()).explain(&a.claim, &a.text);
+    if format == DataFormat::Json {
+        let run = Run {
+            files: &ws.files,
+            model: &ws.model,
+            results: &[],
+        };
+        let _ = out.write_all(report::json::render_explain(&run, a, &tree).as_bytes());
+        return EXIT_OK;
+    }
     let _ = writeln!(
         out,
-        "{}:{}  {expected}{as_of}",
-        ws.files.get(a.file).display,
-        a.line
+        "{}:{}  {expected}{}",
+        report::escape_controls(&ws.files.get(a.file).display),
+        a.line,
+        report::escape_controls(&as_of)
     );
     let _ = write!(
         out,
@@ -401,7 +693,7 @@ fn explain_command(
 }
 
 fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
-    let (files, errors) = crate::load::load(paths);
+    let (files, errors) = crate::load::load_with(paths, &LIMITS.with(std::cell::Cell::get));
     if !errors.is_empty() {
         return load_failed(&crate::LoadFailure { files, errors });
     }
@@ -420,7 +712,7 @@ fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
         }
         changed += 1;
         if check {
-            let _ = writeln!(out, "{}", f.display);
+            let _ = writeln!(out, "{}", report::escape_controls(&f.display));
         } else if let Err(e) = std::fs::write(&f.path, formatted) {
             let _ = writeln!(std::io::stderr(), "error: cannot write {}: {e}", f.display);
             return EXIT_LOAD;
@@ -438,20 +730,23 @@ fn fmt_command(out: &mut impl Write, check: bool, paths: &[PathBuf]) -> i32 {
 fn conflicts_command(
     out: &mut impl Write,
     paths: &[PathBuf],
-    format: ConflictFormat,
+    format: DataFormat,
     fail_on_conflict: bool,
     allow_outside_paths: bool,
+    timings: &mut Timings,
 ) -> i32 {
-    let ws = match load(paths, allow_outside_paths) {
+    let ws = match load(paths, allow_outside_paths, timings, |f| {
+        json_errors(out, format, f)
+    }) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
     let found = crate::conflicts::find(&ws.model);
     let text = match format {
-        ConflictFormat::Human => {
+        DataFormat::Human => {
             report::human::render_conflicts(&ws.files, &ws.model, &found, stdout_style())
         }
-        ConflictFormat::Json => {
+        DataFormat::Json => {
             let run = Run {
                 files: &ws.files,
                 model: &ws.model,
@@ -468,22 +763,41 @@ fn conflicts_command(
     }
 }
 
-/// Loads the workspace, or prints why not and gives the exit code.
-fn load(paths: &[PathBuf], allow_outside_paths: bool) -> Result<crate::Workspace, i32> {
-    crate::load_workspace(
+/// Loads the workspace, or prints why not (on stderr, and through
+/// `on_failure` in the report's format) and gives the exit code.
+fn load(
+    paths: &[PathBuf],
+    allow_outside_paths: bool,
+    timings: &mut Timings,
+    on_failure: impl FnOnce(&crate::LoadFailure),
+) -> Result<crate::Workspace, i32> {
+    crate::load_workspace_timed(
         paths,
         &Options {
             allow_outside_paths,
-            limits: limits(),
+            limits: work_limits(),
         },
+        &LIMITS.with(std::cell::Cell::get),
+        timings,
     )
-    .map_err(|f| load_failed(&f))
+    .map_err(|f| {
+        on_failure(&f);
+        load_failed(&f)
+    })
     .inspect(|ws| {
         let mut err = std::io::stderr().lock();
-        for w in crate::value::warnings(&ws.model).iter().chain(&ws.warnings) {
-            let _ = writeln!(err, "{}", ws.files.render(w));
+        for w in &ws.warnings {
+            let _ = writeln!(err, "{}", escape_lines(&ws.files.render(w)));
         }
     })
+}
+
+/// With `--format json`, a failed load's errors as the JSON report on stdout.
+fn json_errors(out: &mut impl Write, format: DataFormat, f: &crate::LoadFailure) {
+    if format == DataFormat::Json {
+        let problems = report::Problem::from_failure(f);
+        let _ = out.write_all(report::json::render_errors(&problems).as_bytes());
+    }
 }
 
 /// Colour when stdout is a terminal and `NO_COLOR` is not set.
@@ -493,9 +807,23 @@ fn stdout_style() -> Style {
     }
 }
 
+/// Rendered diagnostics with control characters from user text (a rule
+/// line, a name, a quote) escaped, line by line, so they cannot drive the
+/// terminal.
+fn escape_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|l| report::escape_controls(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn load_failed(f: &crate::LoadFailure) -> i32 {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{}", f.render_limited(limits().errors));
+    let _ = writeln!(
+        err,
+        "{}",
+        escape_lines(&f.render_limited(work_limits().errors))
+    );
     let n = f.errors.len();
     let _ = writeln!(
         err,

@@ -71,14 +71,12 @@ pub struct Found {
 /// order, so a truncated listing is the same on every run.
 pub fn find(model: &Model) -> Found {
     let mut out: BTreeSet<Conflict> = BTreeSet::new();
-    let mut keys: Vec<&Key> = model.index.keys().collect();
-    keys.sort_by(|a, b| (a.relation, &a.args).cmp(&(b.relation, &b.args)));
+    let keys: Vec<(&Key, Vec<Row>)> = model.keys();
     let full = |out: &BTreeSet<Conflict>| out.len() >= MAX_CONFLICTS;
     let mut truncated = false;
     // Pairs under one key.
     let budget = model.limits.conflicts_per_key;
-    'keys: for key in &keys {
-        let rows = &model.index[*key];
+    'keys: for (key, rows) in &keys {
         let functional = model.relations[key.relation as usize].functional;
         // Pairs examined under this key: many facts on one key cost n²/2
         // pairs, so past the limit the key's listing stops (and says so).
@@ -119,17 +117,13 @@ pub fn find(model: &Model) -> Found {
     relations.sort();
     'only: for rel in relations {
         for &o in &model.closed_worlds[rel] {
-            let FactBody::Only {
-                members,
-                listed_keys,
-                ..
-            } = &model.facts[o as usize].body
-            else {
+            let FactBody::Only(only) = &model.facts[o as usize].body else {
                 continue;
             };
+            let (members, listed_keys) = (&only.members, &only.listed_keys);
             // Keys examined for this `only`, within the same budget.
             let mut examined = 0usize;
-            for key in keys.iter().filter(|k| k.relation == *rel) {
+            for (key, rows) in keys.iter().filter(|k| k.0.relation == *rel) {
                 examined += 1;
                 if examined > budget {
                     truncated = true;
@@ -142,7 +136,7 @@ pub fn find(model: &Model) -> Found {
                 if !inside || listed_keys.contains(*key) {
                     continue;
                 }
-                for row in &model.index[*key] {
+                for row in rows {
                     if model.tuple(*row).1 || row.fact == o || dated_apart(model, row.fact, o) {
                         continue;
                     }

@@ -57,8 +57,10 @@ impl Diagnostic {
     }
 }
 
-/// Everything that can be wrong with a workspace.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Everything that can be wrong with a workspace. `<&str>::from(&kind)` is
+/// the variant's name in snake_case, the `kind` machine-readable reports give.
+#[derive(Clone, Debug, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorKind {
     // Files.
     Io {

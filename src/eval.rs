@@ -268,7 +268,7 @@ impl<'m> Evaluator<'m> {
         (
             Key {
                 relation: rel,
-                args: key_args,
+                args: key_args.into(),
             },
             values,
         )
@@ -287,7 +287,8 @@ impl<'m> Evaluator<'m> {
             .collect();
         let mut out = Vec::new();
         let mut stated: Vec<Interval> = Vec::with_capacity(claim.len());
-        for row in self.model.index.get(key).map(Vec::as_slice).unwrap_or(&[]) {
+        for row in self.model.rows(key) {
+            let row = &row;
             let fact = &self.model.facts[row.fact as usize];
             let (bearing, silence) = if !self.counts(fact) {
                 (Bearing::FilteredOut, None)
@@ -302,7 +303,7 @@ impl<'m> Evaluator<'m> {
                 );
                 classify(&kinds, rel.functional, negated, &stated, claim)
             };
-            let tuple = matches!(fact.body, FactBody::Only { .. }).then_some(row.tuple);
+            let tuple = matches!(fact.body, FactBody::Only(_)).then_some(row.tuple);
             out.push(AtomEvidence {
                 fact: row.fact,
                 tuple,
@@ -318,14 +319,10 @@ impl<'m> Evaluator<'m> {
             .unwrap_or(&[])
         {
             let fact = &self.model.facts[fid as usize];
-            let FactBody::Only {
-                members,
-                listed_keys,
-                ..
-            } = &fact.body
-            else {
+            let FactBody::Only(only) = &fact.body else {
                 continue;
             };
+            let (members, listed_keys) = (&only.members, &only.listed_keys);
             let inside = key.args.iter().all(|a| match a {
                 KeyArg::Entity(e) => members.contains(e),
                 KeyArg::Text(_) => true,
@@ -455,11 +452,14 @@ pub struct Checked {
     pub passed: Option<bool>,
 }
 
-/// Evaluates every assertion of the model, in file and line order.
+/// Evaluates every assertion of the model, in file and line order, on every
+/// core (rayon; `RAYON_NUM_THREADS=1` for one): each assertion is evaluated
+/// alone, so the results are the same however many threads run.
 pub fn check(model: &Model) -> Vec<Checked> {
+    use rayon::prelude::*;
     let mut out: Vec<Checked> = model
         .assertions
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, a)| {
             let outcome =

@@ -206,7 +206,7 @@ impl<'m> Explainer<'m> {
         let text = if bound {
             self.model.sentence(&Tuple {
                 key: key.clone(),
-                values,
+                values: values.into(),
             })
         } else {
             written.to_string()
@@ -253,11 +253,11 @@ impl<'m> Explainer<'m> {
                 .map_or(String::new(), |a| a.text.clone());
             return format!("left out: its as of {has} does not overlap as of {want}");
         }
-        if let (FactBody::Only { group, listed, .. }, None) = (&fact.body, e.tuple) {
-            let names: Vec<String> = listed.iter().map(|t| self.model.sentence(t)).collect();
+        if let (FactBody::Only(only), None) = (&fact.body, e.tuple) {
+            let names: Vec<String> = only.listed.iter().map(|t| self.model.sentence(t)).collect();
             return format!(
                 "closed world: among {}, only {} — this tuple is not listed",
-                self.model.groups[*group as usize].name,
+                self.model.groups[only.group as usize].name,
                 names.join("; ")
             );
         }
@@ -315,7 +315,11 @@ impl<'m> Explainer<'m> {
                 format!("functional, and its values share none with the claim's{values}")
             }
             (Bearing::Silent, _) if e.silence == Some(Silence::Unit) => {
-                format!("says nothing: its value is in another unit than the claim's, and values compare only within one unit{values}")
+                let unit = |u: Option<crate::value::Unit>| u.map_or("no unit", |u| u.name());
+                let (has, wants) = (0..claim.len())
+                    .find(|&i| !stated[i].comparable(&claim[i]))
+                    .map_or(("", ""), |i| (unit(stated[i].unit), unit(claim[i].unit)));
+                format!("says nothing: its value is in {has}, the claim's in {wants}, and values compare only within one unit{values}")
             }
             (Bearing::Silent, false) if e.silence == Some(Silence::Dates) => {
                 format!("says nothing: its numbers differ, but its dates do not overlap the claim's{values}")
@@ -351,7 +355,7 @@ fn write_node(
         out,
         "{pad}{:<9}  {}",
         Verdict::from_bits(node.bits).name(),
-        node.text
+        crate::report::escape_controls(&node.text)
     );
     for f in &node.facts {
         let fact = &model.facts[f.fact as usize];
@@ -364,8 +368,9 @@ fn write_node(
         let place = format!("{}:{}", files.get(fact.loc.file).display, fact.line);
         let _ = writeln!(
             out,
-            "{pad}  {label:<8} {}  ({place})",
-            crate::report::evidence_line(model, fact)
+            "{pad}  {label:<8} {}  ({})",
+            crate::report::escape_controls(&crate::report::evidence_line(model, fact)),
+            crate::report::escape_controls(&place)
         );
         let _ = writeln!(out, "{pad}  {:<8} {}", "", f.why);
     }

@@ -26,6 +26,7 @@ pub mod syntax;
 pub mod value;
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 pub use diag::{Diagnostic, ErrorKind};
 pub use logic::Verdict;
@@ -76,15 +77,69 @@ impl LoadFailure {
     }
 }
 
+/// How long each stage of a run took (`--timings`), in the order they ran.
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    /// Adds `elapsed` to stage `name` (a stage may run in several pieces).
+    pub fn add(&mut self, name: &'static str, elapsed: Duration) {
+        match self.stages.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, d)) => *d += elapsed,
+            None => self.stages.push((name, elapsed)),
+        }
+    }
+
+    /// Runs `f` and adds its time to stage `name`.
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.add(name, start.elapsed());
+        out
+    }
+
+    /// One line per stage, `timing NAME 0.123s`, then `timing total …`.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let mut total = Duration::ZERO;
+        for (name, d) in &self.stages {
+            total += *d;
+            out.push_str(&format!("timing {name} {:.3}s\n", d.as_secs_f64()));
+        }
+        out.push_str(&format!("timing total {:.3}s\n", total.as_secs_f64()));
+        out
+    }
+}
+
 /// Loads and analyzes the workspace at `paths` (docs/language.md §1).
 pub fn load_workspace(
     paths: &[PathBuf],
     options: &analyze::Options,
 ) -> Result<Workspace, LoadFailure> {
-    let (files, mut errors) = load::load(paths);
-    match analyze::analyze(&files, options) {
+    load_workspace_timed(
+        paths,
+        options,
+        &load::Limits::default(),
+        &mut Timings::default(),
+    )
+}
+
+/// `load_workspace` with file size limits, adding the time of each stage to
+/// `timings`.
+pub fn load_workspace_timed(
+    paths: &[PathBuf],
+    options: &analyze::Options,
+    limits: &load::Limits,
+    timings: &mut Timings,
+) -> Result<Workspace, LoadFailure> {
+    let (files, mut errors) = timings.time("read", || load::load_with(paths, limits));
+    match analyze::analyze_timed(&files, options, timings) {
         Ok(model) if errors.is_empty() => {
-            let warnings = analyze::lint::warnings(&files);
+            let mut warnings = analyze::lint::warnings(&files);
+            warnings.extend(value::warnings(&model));
+            warnings.sort_by_key(|d| (d.loc.file, d.loc.span.start));
             Ok(Workspace {
                 files,
                 model,

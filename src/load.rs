@@ -1,15 +1,41 @@
 //! Loading: turns the paths of a run into the sorted list of workspace files
 //! and reads them, within size limits. Folders are searched recursively in
-//! sorted order; the same file named twice is read once.
+//! sorted order (walkdir; `.gitignore` is not honoured, since fact files are
+//! often generated); the same file named twice, or reached twice through a
+//! symbolic link, is read once; a link that loops is skipped. Inside folders,
+//! hidden files and folders (`.x`, which covers editor files such as
+//! `.#x.claims` and `.x.claims.swp`) and anything but regular files and links
+//! to them are skipped; backup files (`x.claims~`) have no workspace
+//! extension. Everything after loading works on the texts held in `Files`.
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, ErrorKind, FileId, Span};
 
-/// Largest `.claims` or `.yaml` file read (YAML takes ~23× its size in memory).
+/// Largest `.claims` or `.yaml` file read, by default (`--max-text-file`).
 pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
-/// Largest `.jsonl` file read.
-pub const MAX_JSONL_FILE: u64 = 2 * 1024 * 1024 * 1024;
+/// Largest `.jsonl` file read, by default (`--max-jsonl-file`): 4 GB.
+pub const MAX_JSONL_FILE: u64 = 4_000_000_000;
+/// No file can be larger: positions in a file are 32-bit byte offsets.
+pub const MAX_ANY_FILE: u64 = u32::MAX as u64;
+
+/// Size limits per file kind, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// `.claims` and `.yaml` files.
+    pub text: u64,
+    /// `.jsonl` files.
+    pub jsonl: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            text: MAX_TEXT_FILE,
+            jsonl: MAX_JSONL_FILE,
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -178,30 +204,48 @@ fn display(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(Diagnostic::new(
-                Files::COMMAND_LINE,
-                Span::default(),
-                ErrorKind::Io {
-                    message: format!("{}: {e}", display(dir)),
-                },
-            ));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            walk(&p, out, errors, depth + 1);
-        } else if kind_of(&p).is_some() {
-            out.push(p);
+/// Whether a folder entry is left out: hidden files and folders (editor
+/// and version-control files among them).
+fn hidden(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.')
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .max_depth(64)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !hidden(e));
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                if e.file_type().is_file() && kind_of(e.path()).is_some() {
+                    out.push(e.path().to_path_buf());
+                }
+            }
+            // A symbolic link that loops back is skipped, not an error.
+            Err(e) if e.loop_ancestor().is_some() => {}
+            Err(e) => {
+                // A dangling link or an unreadable entry inside the folder.
+                let path = e.path().map_or_else(|| display(dir), display);
+                let dangling = e
+                    .io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
+                let ours = e.path().and_then(kind_of).is_some();
+                if e.depth() == 0 || !dangling || ours {
+                    errors.push(Diagnostic::new(
+                        Files::COMMAND_LINE,
+                        Span::default(),
+                        ErrorKind::Io {
+                            message: format!(
+                                "{path}: {}",
+                                e.io_error().map_or(e.to_string(), |io| io.to_string())
+                            ),
+                        },
+                    ));
+                }
+            }
         }
     }
 }
@@ -209,6 +253,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>, depth:
 /// Reads the workspace named by `paths` (or `rules/` and `fixtures/` when
 /// empty). Files come out sorted by path, whatever order the paths came in.
 pub fn load(paths: &[PathBuf]) -> (Files, Vec<Diagnostic>) {
+    load_with(paths, &Limits::default())
+}
+
+/// `load` with size limits per file kind.
+pub fn load_with(paths: &[PathBuf], limits: &Limits) -> (Files, Vec<Diagnostic>) {
     let mut files = Files::new();
     let mut errors = Vec::new();
     let defaults = [PathBuf::from("rules"), PathBuf::from("fixtures")];
@@ -237,7 +286,7 @@ pub fn load(paths: &[PathBuf]) -> (Files, Vec<Diagnostic>) {
             files.roots.push(root);
         }
         if p.is_dir() {
-            walk(p, &mut found, &mut errors, 0);
+            walk(p, &mut found, &mut errors);
         } else if p.is_file() {
             found.push(p.clone());
         } else {
@@ -251,13 +300,21 @@ pub fn load(paths: &[PathBuf]) -> (Files, Vec<Diagnostic>) {
     let mut found: Vec<(String, PathBuf)> = found.into_iter().map(|p| (display(&p), p)).collect();
     found.sort();
     found.dedup_by(|a, b| a.0 == b.0);
+    // One file reached by two paths (a link, `a/../a`) is read once: at
+    // the first path in sorted order.
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|(_, p)| match std::fs::canonicalize(p) {
+        Ok(real) => seen.insert(real),
+        Err(_) => true,
+    });
     for (shown, p) in found {
         let kind = kind_of(&p).unwrap_or(FileKind::Rules);
         let limit = if kind == FileKind::Jsonl {
-            MAX_JSONL_FILE
+            limits.jsonl
         } else {
-            MAX_TEXT_FILE
-        };
+            limits.text
+        }
+        .min(MAX_ANY_FILE);
         let id = files.add(p.clone(), shown, kind, String::new());
         match std::fs::metadata(&p) {
             Ok(m) if m.len() > limit => {
@@ -277,13 +334,20 @@ pub fn load(paths: &[PathBuf]) -> (Files, Vec<Diagnostic>) {
                     files.files[id.0 as usize].text =
                         line_breaks(t.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(t))
                 }
-                Err(e) => errors.push(Diagnostic::new(
-                    id,
-                    Span::default(),
-                    ErrorKind::Io {
-                        message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-                    },
-                )),
+                Err(e) => {
+                    // Keep the text (invalid bytes replaced) so the error can
+                    // point at the line and column where it stops being UTF-8.
+                    let at = e.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    files.files[id.0 as usize].text = text;
+                    errors.push(Diagnostic::new(
+                        id,
+                        Span::new(at, at + 1),
+                        ErrorKind::Io {
+                            message: format!("not UTF-8 text (byte {at})"),
+                        },
+                    ))
+                }
             },
             Err(e) => errors.push(Diagnostic::new(
                 id,

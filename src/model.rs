@@ -3,8 +3,12 @@
 //! only by the analyzer; the evaluator trusts it (every name in it resolved,
 //! every kind checked).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+
+use rustc_hash::FxHasher;
 
 use crate::diag::{FileId, Loc, Span};
 use crate::syntax::ast::Expectation;
@@ -190,42 +194,57 @@ pub enum KeyArg {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     pub relation: RelId,
-    pub args: Vec<KeyArg>,
+    pub args: Box<[KeyArg]>,
+}
+
+impl Key {
+    /// The index's hash of the key (FxHash: fast, and the same on every run).
+    pub fn hash64(&self) -> u64 {
+        let mut h = FxHasher::default();
+        self.hash(&mut h);
+        h.finish()
+    }
 }
 
 /// One asserted or denied tuple: values per value slot of the relation.
 #[derive(Clone, Debug)]
 pub struct Tuple {
     pub key: Key,
-    pub values: Vec<Option<Value>>,
+    pub values: Box<[Option<Value>]>,
 }
 
 #[derive(Clone, Debug)]
 pub enum FactBody {
     /// `says:` or `relation:` — an atom, asserted or denied.
     Atom { tuple: Tuple, negated: bool },
-    /// `only: … among: GROUP` — the listed tuples, and no others among the group.
-    Only {
-        relation: RelId,
-        group: GroupId,
-        members: HashSet<EntityId>,
-        listed: Vec<Tuple>,
-        listed_keys: HashSet<Key>,
-    },
+    /// `only: … among: GROUP` — the listed tuples, and no others among the
+    /// group (boxed: rare, and large).
+    Only(Box<Only>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Only {
+    pub relation: RelId,
+    pub group: GroupId,
+    pub members: HashSet<EntityId>,
+    pub listed: Vec<Tuple>,
+    pub listed_keys: HashSet<Key>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Fact {
     pub source: SourceId,
-    pub quote: Option<String>,
-    pub as_of: Option<Value>,
-    pub note: Option<String>,
-    pub loc: Loc,
     /// Line of the fact in its file (from 1).
     pub line: u32,
+    pub loc: Loc,
     pub body: FactBody,
-    /// The fact as a sentence, for reports.
-    pub text: String,
+    pub quote: Option<String>,
+    pub as_of: Option<Box<Value>>,
+    pub note: Option<Box<str>>,
+    /// The fact's sentence as written (`says:`, `only:`); `None` for a
+    /// structured fact, whose sentence is written from its tuple when a
+    /// report shows it (`Model::fact_text`).
+    pub text: Option<Box<str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -247,6 +266,65 @@ pub struct Row {
     pub tuple: u32,
 }
 
+/// Facts by key, as rows sorted by (key hash, fact, tuple): 16 bytes a row,
+/// one allocation for all. A lookup is a binary search on the hash, then a
+/// comparison with each row's key (rows of one key stay in fact order).
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    rows: Vec<(u64, Row)>,
+}
+
+impl Index {
+    /// Indexes every tuple of `facts`.
+    pub fn build(facts: &[Fact]) -> Index {
+        use rayon::prelude::*;
+        let mut rows: Vec<(u64, Row)> = facts
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, f)| {
+                let fact = i as FactId;
+                let tuples: Vec<(u64, Row)> = match &f.body {
+                    FactBody::Atom { tuple, .. } => {
+                        vec![(tuple.key.hash64(), Row { fact, tuple: 0 })]
+                    }
+                    FactBody::Only(o) => o
+                        .listed
+                        .iter()
+                        .enumerate()
+                        .map(|(t, tu)| {
+                            (
+                                tu.key.hash64(),
+                                Row {
+                                    fact,
+                                    tuple: t as u32,
+                                },
+                            )
+                        })
+                        .collect(),
+                };
+                tuples
+            })
+            .collect();
+        rows.par_sort_unstable_by_key(|(h, r)| (*h, r.fact, r.tuple));
+        Index { rows }
+    }
+
+    /// The rows whose hash is `hash` (of one key or, rarely, several).
+    fn hashed(&self, hash: u64) -> &[(u64, Row)] {
+        let from = self.rows.partition_point(|(h, _)| *h < hash);
+        let to = from + self.rows[from..].partition_point(|(h, _)| *h == hash);
+        &self.rows[from..to]
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Model {
     pub entities: Vec<Entity>,
@@ -256,7 +334,7 @@ pub struct Model {
     pub sources: Vec<Source>,
     pub facts: Vec<Fact>,
     /// Facts by key: an atom lookup never scans all facts.
-    pub index: HashMap<Key, Vec<Row>>,
+    pub index: Index,
     /// `only` facts by relation.
     pub closed_worlds: HashMap<RelId, Vec<FactId>>,
     pub assertions: Vec<Assertion>,
@@ -268,7 +346,56 @@ impl Model {
     pub fn tuple(&self, row: Row) -> (&Tuple, bool) {
         match &self.facts[row.fact as usize].body {
             FactBody::Atom { tuple, negated } => (tuple, *negated),
-            FactBody::Only { listed, .. } => (&listed[row.tuple as usize], false),
+            FactBody::Only(o) => (&o.listed[row.tuple as usize], false),
+        }
+    }
+
+    /// The rows of `key`, in fact order.
+    pub fn rows<'a>(&'a self, key: &'a Key) -> impl Iterator<Item = Row> + 'a {
+        self.index
+            .hashed(key.hash64())
+            .iter()
+            .map(|(_, r)| *r)
+            .filter(move |r| self.tuple(*r).0.key == *key)
+    }
+
+    /// Every key of the index with its rows (in fact order), keys sorted.
+    pub fn keys(&self) -> Vec<(&Key, Vec<Row>)> {
+        let mut out: Vec<(&Key, Vec<Row>)> = Vec::new();
+        let rows = &self.index.rows;
+        let mut i = 0;
+        while i < rows.len() {
+            let h = rows[i].0;
+            let mut j = i;
+            let mut here: Vec<(&Key, Vec<Row>)> = Vec::new();
+            while j < rows.len() && rows[j].0 == h {
+                let r = rows[j].1;
+                let k = &self.tuple(r).0.key;
+                match here.iter_mut().find(|(x, _)| *x == k) {
+                    Some((_, v)) => v.push(r),
+                    None => here.push((k, vec![r])),
+                }
+                j += 1;
+            }
+            out.extend(here);
+            i = j;
+        }
+        out.sort_by(|a, b| (a.0.relation, &a.0.args).cmp(&(b.0.relation, &b.0.args)));
+        out
+    }
+
+    /// A fact as a sentence, for reports: as written, or (for a structured
+    /// fact) written from its tuple now.
+    pub fn fact_text<'a>(&self, fact: &'a Fact) -> Cow<'a, str> {
+        if let Some(t) = &fact.text {
+            return Cow::Borrowed(t);
+        }
+        match &fact.body {
+            FactBody::Atom { tuple, negated } => {
+                let s = self.sentence(tuple);
+                Cow::Owned(if *negated { format!("not {s}") } else { s })
+            }
+            FactBody::Only(o) => Cow::Owned(self.sentence(&o.listed[0])),
         }
     }
 

@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 use super::claims::{read_fact_sentence, Context, Reader};
 use super::{canonical, date_value, lex_at, Analyzer, Rules};
 use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
-use crate::facts::{Located, RawFact, RawFactBody, RawFactFile};
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+
+use crate::facts::{parse_jsonl_line, JsonlFact, Located, Lstr, RawFactBody, RawFactFile};
 use crate::load::Files;
 use crate::model::*;
 use crate::syntax::ast::StatementKind;
@@ -182,16 +186,22 @@ impl Analyzer {
     }
 
     fn source_error(&mut self, file: FileId, l: &Located) {
+        let mut errs = Vec::new();
+        self.source_error_into(&mut errs, file, &l.text, l.span);
+        self.errors.extend(errs);
+    }
+
+    fn source_error_into(&self, errs: &mut Vec<Diagnostic>, file: FileId, id: &str, span: Span) {
         let known: Vec<&str> = self.model.sources.iter().map(|s| s.id.as_str()).collect();
-        let suggestions = nearest(&l.text, known);
-        self.error(
+        let suggestions = nearest(id, known);
+        errs.push(Diagnostic::new(
             file,
-            l.span,
+            span,
             ErrorKind::UnknownSource {
-                id: l.text.clone(),
+                id: id.to_string(),
                 suggestions,
             },
-        );
+        ));
     }
 
     fn group_error(&mut self, file: FileId, l: &Located) {
@@ -253,40 +263,51 @@ impl Analyzer {
         Tuple {
             key: Key {
                 relation: rel,
-                args: key_args,
+                args: key_args.into(),
             },
-            values,
+            values: values.into(),
         }
     }
 
+    /// Resolves a structured fact's relation and arguments into a tuple.
+    /// Read-only, so JSONL lines resolve in parallel; errors go to `errs`.
     fn structured(
-        &mut self,
+        &self,
         file: FileId,
-        relation: &Located,
-        args: &[(Located, Located)],
+        relation: &Lstr,
+        args: &[(Lstr, Lstr)],
+        errs: &mut Vec<Diagnostic>,
     ) -> Option<Tuple> {
-        let Some(&rel) = self.relation_index.get(&relation.text.to_lowercase()) else {
-            if !self.broken_relations {
-                let known: Vec<&str> = self
-                    .model
-                    .relations
-                    .iter()
-                    .map(|r| r.name.as_str())
-                    .collect();
-                let suggestions = nearest(&relation.text, known);
-                self.error(
-                    file,
-                    relation.span,
-                    ErrorKind::UnknownRelationName {
-                        name: relation.text.clone(),
-                        suggestions,
-                    },
-                );
-            }
-            return None;
+        let rel_text: &str = &relation.text;
+        let rel = match self.relation_exact.get(rel_text) {
+            Some(&r) => r,
+            None => match self.relation_index.get(&rel_text.to_lowercase()) {
+                Some(&r) => r,
+                None => {
+                    if !self.broken_relations {
+                        let known: Vec<&str> = self
+                            .model
+                            .relations
+                            .iter()
+                            .map(|r| r.name.as_str())
+                            .collect();
+                        let suggestions = nearest(rel_text, known);
+                        errs.push(Diagnostic::new(
+                            file,
+                            relation.span,
+                            ErrorKind::UnknownRelationName {
+                                name: rel_text.to_string(),
+                                suggestions,
+                            },
+                        ));
+                    }
+                    return None;
+                }
+            },
         };
-        let slots = self.model.relations[rel as usize].slots.clone();
-        let rel_name = self.model.relations[rel as usize].name.clone();
+        let relation_decl = &self.model.relations[rel as usize];
+        let slots = &relation_decl.slots;
+        let rel_name = &relation_decl.name;
         let mut filled: Vec<Option<Arg>> = vec![None; slots.len()];
         let mut ok = true;
         for (k, v) in args {
@@ -296,45 +317,47 @@ impl Analyzer {
             else {
                 let names: Vec<&str> = slots.iter().map(|s| s.name.as_str()).collect();
                 let suggestions = nearest(&k.text, names);
-                self.error(
+                errs.push(Diagnostic::new(
                     file,
                     k.span,
                     ErrorKind::UnknownSlot {
                         relation: rel_name.clone(),
-                        slot: k.text.clone(),
+                        slot: k.text.to_string(),
                         suggestions,
                     },
-                );
+                ));
                 ok = false;
                 continue;
             };
             let arg = match &slots[si].ty {
                 SlotType::Text => Some(Arg::Key(Term::Text {
-                    text: v.text.clone(),
+                    text: v.text.to_string(),
                     norm: fold_spaces(&v.text.to_lowercase()),
                 })),
-                SlotType::Entity(want) => match self.resolve_entity(file, v.span, &v.text) {
+                SlotType::Entity(want) => match self.entity_of(&v.text) {
                     Some(e) => {
                         let kind = &self.model.entities[e as usize].kind;
                         match want {
                             Some(w) if w != kind => {
-                                let kind = kind.clone();
-                                self.error(
+                                errs.push(Diagnostic::new(
                                     file,
                                     v.span,
                                     ErrorKind::WrongKind {
-                                        entity: v.text.clone(),
-                                        kind,
+                                        entity: v.text.to_string(),
+                                        kind: kind.clone(),
                                         slot: slots[si].name.clone(),
                                         wants: w.clone(),
                                     },
-                                );
+                                ));
                                 None
                             }
                             _ => Some(Arg::Key(Term::Entity(e))),
                         }
                     }
-                    None => None,
+                    None => {
+                        self.entity_error_into(errs, file, v.span, &v.text);
+                        None
+                    }
                 },
                 SlotType::Value(kind) => {
                     let parsed = lex_at(&v.text, v.span)
@@ -361,19 +384,19 @@ impl Analyzer {
                                     }),
                                 _ => v.span,
                             };
-                            self.error(file, span, ErrorKind::BadUnit { error });
+                            errs.push(Diagnostic::new(file, span, ErrorKind::BadUnit { error }));
                             None
                         }
                         Err(_) => {
                             let wants = kind.wants();
-                            self.error(
+                            errs.push(Diagnostic::new(
                                 file,
                                 v.span,
                                 ErrorKind::BadValue {
-                                    text: v.text.clone(),
+                                    text: v.text.to_string(),
                                     wants,
                                 },
-                            );
+                            ));
                             None
                         }
                     }
@@ -386,7 +409,7 @@ impl Analyzer {
         }
         for (si, s) in slots.iter().enumerate() {
             if s.ty.is_key() && filled[si].is_none() && ok {
-                self.error(
+                errs.push(Diagnostic::new(
                     file,
                     relation.span,
                     ErrorKind::BadFact {
@@ -395,7 +418,7 @@ impl Analyzer {
                             s.name
                         ),
                     },
-                );
+                ));
                 ok = false;
             }
         }
@@ -409,20 +432,138 @@ impl Analyzer {
         Some(self.tuple(rel, &args))
     }
 
+    /// Resolves one JSONL fact. Read-only (lines resolve in parallel): the
+    /// fact, and its quote when the source's document has a text to check.
+    fn jsonl_fact(
+        &self,
+        file: FileId,
+        line: u32,
+        raw: JsonlFact,
+        errs: &mut Vec<Diagnostic>,
+    ) -> Option<(Fact, Option<Located>)> {
+        let source = self.source_index.get(raw.source.text.as_ref()).copied();
+        if source.is_none() {
+            self.source_error_into(errs, file, &raw.source.text, raw.source.span);
+        }
+        let as_of = match &raw.as_of {
+            Some(l) => match date_value(&l.text, l.span) {
+                Ok(v) => Some(Box::new(v)),
+                Err((span, kind)) => {
+                    errs.push(Diagnostic::new(file, span, kind));
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let tuple = self.structured(file, &raw.relation, &raw.args, errs)?;
+        let source = source?;
+        let check = raw
+            .quote
+            .as_ref()
+            .filter(|_| self.has_text[source as usize])
+            .map(Lstr::owned);
+        Some((
+            Fact {
+                source,
+                line,
+                loc: Loc {
+                    file,
+                    span: raw.span,
+                },
+                body: FactBody::Atom {
+                    tuple,
+                    negated: raw.negated,
+                },
+                quote: raw.quote.map(|q| q.text.into_owned()),
+                as_of,
+                note: raw.note.map(|n| n.into()),
+                text: None,
+            },
+            check,
+        ))
+    }
+
+    /// Reads and resolves a JSONL file in parallel chunks of whole lines;
+    /// facts and errors come out in line order, as a sequential read gives.
+    fn jsonl_file(
+        &mut self,
+        file: FileId,
+        text: &str,
+        texts: &mut HashMap<PathBuf, Option<String>>,
+    ) {
+        const CHUNK: usize = 1 << 18;
+        let mut chunks: Vec<(usize, &str)> = Vec::new();
+        let mut at = 0;
+        while at < text.len() {
+            let mut end = (at + CHUNK).min(text.len());
+            if end < text.len() {
+                end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+            }
+            chunks.push((at, &text[at..end]));
+            at = end;
+        }
+        type Chunk = (u32, Vec<(u32, Fact, Option<Located>)>, Vec<Diagnostic>);
+        let this = &*self;
+        let done: Vec<Chunk> = chunks
+            .par_iter()
+            .map(|&(start, chunk)| {
+                let mut facts = Vec::new();
+                let mut errs = Vec::new();
+                let mut raw_errs = Vec::new();
+                let mut lines = 0u32;
+                let mut pos = start;
+                for line in chunk.split_inclusive('\n') {
+                    let here = pos;
+                    pos += line.len();
+                    lines += 1;
+                    let parsed = parse_jsonl_line(line, here, &mut raw_errs);
+                    errs.extend(
+                        raw_errs
+                            .drain(..)
+                            .map(|(span, kind)| Diagnostic::new(file, span, kind)),
+                    );
+                    if let Some(raw) = parsed {
+                        if let Some((f, q)) = this.jsonl_fact(file, lines, raw, &mut errs) {
+                            facts.push((lines, f, q));
+                        }
+                    }
+                }
+                (lines, facts, errs)
+            })
+            .collect();
+        let mut first_line = 0u32;
+        for (lines, facts, errs) in done {
+            self.errors.extend(errs);
+            for (line, mut fact, quote) in facts {
+                fact.line = first_line + line;
+                if let Some(q) = quote {
+                    self.check_quote(file, fact.source, &q, texts);
+                }
+                self.model.facts.push(fact);
+            }
+            first_line += lines;
+        }
+    }
+
     pub(super) fn facts(
         &mut self,
         files: &Files,
         yamls: &[(FileId, RawFactFile)],
-        jsonls: &[(FileId, Vec<RawFact>)],
+        jsonls: &[FileId],
     ) {
+        // Which sources' documents have a text that quotes are checked against.
+        self.has_text = (0..self.model.sources.len())
+            .map(|s| {
+                let mut d = s;
+                while let Some(v) = self.model.sources[d].via {
+                    d = v as usize;
+                }
+                self.model.sources[d].text.is_some()
+            })
+            .collect();
         let all = yamls
             .iter()
-            .flat_map(|(f, raw)| raw.facts.iter().map(move |x| (*f, x)))
-            .chain(
-                jsonls
-                    .iter()
-                    .flat_map(|(f, raw)| raw.iter().map(move |x| (*f, x))),
-            );
+            .flat_map(|(f, raw)| raw.facts.iter().map(move |x| (*f, x)));
         let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
         let mut lines: HashMap<FileId, Vec<usize>> = HashMap::new();
         for (file, raw) in all {
@@ -437,7 +578,7 @@ impl Analyzer {
             }
             let as_of = match &raw.as_of {
                 Some(l) => match date_value(&l.text, l.span) {
-                    Ok(v) => Some(v),
+                    Ok(v) => Some(Box::new(v)),
                     Err((span, kind)) => {
                         self.error(file, span, kind);
                         continue;
@@ -450,24 +591,47 @@ impl Analyzer {
                     let Some((tuple, negated)) = self.sentence(file, src, l) else {
                         continue;
                     };
-                    (FactBody::Atom { tuple, negated }, fold_spaces(&l.text))
+                    (
+                        FactBody::Atom { tuple, negated },
+                        Some(fold_spaces(&l.text).into()),
+                    )
                 }
                 RawFactBody::Structured {
                     relation,
                     args,
                     negated,
                 } => {
-                    let Some(tuple) = self.structured(file, relation, args) else {
+                    let relation = Lstr {
+                        text: Cow::Borrowed(relation.text.as_str()),
+                        span: relation.span,
+                    };
+                    let args: Vec<(Lstr, Lstr)> = args
+                        .iter()
+                        .map(|(k, v)| {
+                            (
+                                Lstr {
+                                    text: Cow::Borrowed(k.text.as_str()),
+                                    span: k.span,
+                                },
+                                Lstr {
+                                    text: Cow::Borrowed(v.text.as_str()),
+                                    span: v.span,
+                                },
+                            )
+                        })
+                        .collect();
+                    let mut errs = Vec::new();
+                    let tuple = self.structured(file, &relation, &args, &mut errs);
+                    self.errors.extend(errs);
+                    let Some(tuple) = tuple else {
                         continue;
                     };
-                    let s = self.model.sentence(&tuple);
-                    let text = if *negated { format!("not {s}") } else { s };
                     (
                         FactBody::Atom {
                             tuple,
                             negated: *negated,
                         },
-                        text,
+                        None,
                     )
                 }
                 RawFactBody::Only { sentences, among } => {
@@ -542,7 +706,7 @@ impl Analyzer {
                         self.model.groups[group as usize].name
                     );
                     (
-                        FactBody::Only {
+                        FactBody::Only(Box::new(Only {
                             relation,
                             group,
                             members: self.model.groups[group as usize]
@@ -552,8 +716,8 @@ impl Analyzer {
                                 .collect(),
                             listed_keys: listed.iter().map(|t| t.key.clone()).collect(),
                             listed,
-                        },
-                        text,
+                        })),
+                        Some(text.into()),
                     )
                 }
             };
@@ -562,38 +726,18 @@ impl Analyzer {
                 self.check_quote(file, source, q, &mut texts);
             }
             let id = self.model.facts.len() as FactId;
-            match &body {
-                FactBody::Atom { tuple, .. } => self
-                    .model
-                    .index
-                    .entry(tuple.key.clone())
+            if let FactBody::Only(o) = &body {
+                self.model
+                    .closed_worlds
+                    .entry(o.relation)
                     .or_default()
-                    .push(Row { fact: id, tuple: 0 }),
-                FactBody::Only {
-                    relation, listed, ..
-                } => {
-                    for (i, t) in listed.iter().enumerate() {
-                        self.model
-                            .index
-                            .entry(t.key.clone())
-                            .or_default()
-                            .push(Row {
-                                fact: id,
-                                tuple: i as u32,
-                            });
-                    }
-                    self.model
-                        .closed_worlds
-                        .entry(*relation)
-                        .or_default()
-                        .push(id);
-                }
+                    .push(id);
             }
             self.model.facts.push(Fact {
                 source,
                 quote: raw.quote.as_ref().map(|q| q.text.clone()),
                 as_of,
-                note: raw.note.clone(),
+                note: raw.note.as_deref().map(Into::into),
                 loc: Loc {
                     file,
                     span: raw.span,
@@ -602,6 +746,9 @@ impl Analyzer {
                 body,
                 text,
             });
+        }
+        for &file in jsonls {
+            self.jsonl_file(file, &files.get(file).text, &mut texts);
         }
     }
 
@@ -673,36 +820,59 @@ impl Analyzer {
     }
 
     pub(super) fn assertions(&mut self, rules: &[Rules]) {
-        for r in rules {
-            let starts = crate::diag::line_starts(r.text);
-            for s in &r.ast.statements {
-                let StatementKind::Assertion(a) = &s.kind else {
-                    continue;
-                };
+        // Each claim is read on its own, so they are read in parallel; errors
+        // and assertions are then taken in file and statement order.
+        let statements: Vec<(
+            &Rules,
+            &crate::syntax::ast::Statement,
+            &crate::syntax::ast::AssertionStmt,
+        )> = rules
+            .iter()
+            .flat_map(|r| {
+                r.ast.statements.iter().filter_map(move |s| match &s.kind {
+                    StatementKind::Assertion(a) => Some((r, s, a)),
+                    _ => None,
+                })
+            })
+            .collect();
+        let starts: Vec<Vec<usize>> = rules
+            .iter()
+            .map(|r| crate::diag::line_starts(r.text))
+            .collect();
+        let lexicon = self.lexicon();
+        let quiet_relations = self.broken_relations;
+        let quiet_entities = self.broken_entities;
+        let read: Vec<(Option<Assertion>, Vec<Diagnostic>)> = statements
+            .par_iter()
+            .map(|&(r, s, a)| {
+                let mut errs = Vec::new();
                 let (claim_toks, as_of) = split_as_of(&a.claim);
-                let as_of =
-                    match as_of {
-                        Some((toks, span)) => {
-                            let words_ok = toks
-                                .iter()
-                                .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
-                            match value::date_phrase(toks).filter(|_| words_ok) {
-                                Some(interval) => Some(crate::model::Value {
-                                    interval,
-                                    text: crate::syntax::parser::tokens_text(r.text, toks),
-                                }),
-                                None => {
-                                    self.error(r.file, span, ErrorKind::BadValue {
-                                    text: crate::syntax::parser::tokens_text(r.text, toks),
-                                    wants: "a date phrase after `as of` (as in `as of June 2025`)",
-                                });
-                                    continue;
-                                }
+                let as_of = match as_of {
+                    Some((toks, span)) => {
+                        let words_ok = toks
+                            .iter()
+                            .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
+                        match value::date_phrase(toks).filter(|_| words_ok) {
+                            Some(interval) => Some(crate::model::Value {
+                                interval,
+                                text: crate::syntax::parser::tokens_text(r.text, toks),
+                            }),
+                            None => {
+                                errs.push(Diagnostic::new(
+                                    r.file,
+                                    span,
+                                    ErrorKind::BadValue {
+                                        text: crate::syntax::parser::tokens_text(r.text, toks),
+                                        wants:
+                                            "a date phrase after `as of` (as in `as of June 2025`)",
+                                    },
+                                ));
+                                return (None, errs);
                             }
                         }
-                        None => None,
-                    };
-                let lexicon = self.lexicon();
+                    }
+                    None => None,
+                };
                 let mut reader = Reader::new(
                     &lexicon,
                     r.file,
@@ -711,32 +881,41 @@ impl Analyzer {
                     Context::Assertion,
                     &[],
                 );
-                reader.quiet_unknown_relation = self.broken_relations;
+                reader.quiet_unknown_relation = quiet_relations;
                 let claim = reader.read_all();
-                let errors = std::mem::take(&mut reader.errors);
-                let quiet_entities = self.broken_entities;
-                self.errors.extend(errors.into_iter().filter(|d| {
+                errs.extend(std::mem::take(&mut reader.errors).into_iter().filter(|d| {
                     !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
                 }));
-                let Ok(claim) = claim else { continue };
-                if let Some(kind) =
-                    super::too_many_bindings(&self.model, &claim, &mut self.binding_memo)
-                {
-                    self.error(r.file, a.claim_span, kind);
-                    continue;
-                }
-                let line = crate::diag::line_of(&starts, s.span.start as usize);
-                let col = 1; // statements start at column 1
-                self.model.assertions.push(Assertion {
+                let Ok(claim) = claim else {
+                    return (None, errs);
+                };
+                let file_index = rules
+                    .iter()
+                    .position(|x| x.file == r.file)
+                    .expect("the statement's file");
+                let line = crate::diag::line_of(&starts[file_index], s.span.start as usize);
+                let assertion = Assertion {
                     file: r.file,
                     line: line as u32,
-                    col: col as u32,
+                    col: 1, // statements start at column 1
                     expectation: a.expectation.clone(),
                     claim,
                     text: crate::syntax::parser::tokens_text(r.text, &a.claim),
                     as_of,
-                });
+                };
+                (Some(assertion), errs)
+            })
+            .collect();
+        for ((_, _, a), (assertion, errs)) in statements.iter().zip(read) {
+            self.errors.extend(errs);
+            let Some(assertion) = assertion else { continue };
+            if let Some(kind) =
+                super::too_many_bindings(&self.model, &assertion.claim, &mut self.binding_memo)
+            {
+                self.error(assertion.file, a.claim_span, kind);
+                continue;
             }
+            self.model.assertions.push(assertion);
         }
     }
 }

@@ -10,16 +10,20 @@ mod hints;
 pub mod lint;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::Instant;
+
+use rustc_hash::FxHashMap;
 
 use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
-use crate::facts::{parse_jsonl, parse_yaml, RawFact, RawFactFile};
+use crate::facts::{parse_yaml, RawFactFile};
 use crate::load::{FileKind, Files};
 use crate::model::*;
 use crate::syntax::ast::{self, StatementKind};
 use crate::syntax::lexer::{fold_spaces, lex, name_words, Token, TokenKind};
 use crate::syntax::parser::parse_rule_file;
 use crate::value::{self, ValueKind};
-use claims::{Context, DefHead, Lexicon, Reader};
+use crate::Timings;
+use claims::{Context, DefHead, Lexicon, Reader, TemplateIndex};
 
 /// Choices the command line makes about analysis.
 #[derive(Clone, Debug, Default)]
@@ -32,7 +36,16 @@ pub struct Options {
 
 /// Builds the model of a loaded workspace, or returns every error found.
 pub fn analyze(files: &Files, options: &Options) -> Result<Model, Vec<Diagnostic>> {
-    let (model, errors) = analyze_partial(files, options);
+    analyze_timed(files, options, &mut Timings::default())
+}
+
+/// `analyze`, adding the time of its stages (parse, resolve, index) to `timings`.
+pub fn analyze_timed(
+    files: &Files,
+    options: &Options,
+    timings: &mut Timings,
+) -> Result<Model, Vec<Diagnostic>> {
+    let (model, errors) = analyze_partial_timed(files, options, timings);
     if errors.is_empty() {
         Ok(model)
     } else {
@@ -44,12 +57,21 @@ pub fn analyze(files: &Files, options: &Options) -> Result<Model, Vec<Diagnostic
 /// resolve: the editor server names, completes and evaluates what it can
 /// while a line is half typed. Statements and facts with errors are left out.
 pub fn analyze_partial(files: &Files, options: &Options) -> (Model, Vec<Diagnostic>) {
+    analyze_partial_timed(files, options, &mut Timings::default())
+}
+
+/// `analyze_partial`, adding the time of its stages to `timings`.
+pub fn analyze_partial_timed(
+    files: &Files,
+    options: &Options,
+    timings: &mut Timings,
+) -> (Model, Vec<Diagnostic>) {
     let mut a = Analyzer {
         allow_outside_paths: options.allow_outside_paths,
         ..Analyzer::default()
     };
     a.model.limits = options.limits.clone();
-    a.run(files);
+    a.run(files, timings);
     a.drop_consequences();
     a.errors.sort_by_key(|d| d.loc);
     a.errors.dedup();
@@ -62,6 +84,15 @@ struct Analyzer {
     errors: Vec<Diagnostic>,
     /// Name or alias (lower-cased words, one space) → entity.
     name_index: HashMap<String, EntityId>,
+    /// Name or alias exactly as declared → entity: looked up before the
+    /// text is split into words and case-folded.
+    exact_names: FxHashMap<String, EntityId>,
+    /// Relation name exactly as declared → relation.
+    relation_exact: FxHashMap<String, RelId>,
+    /// Per source: whether its document has a text quotes are checked against.
+    has_text: Vec<bool>,
+    /// Templates by first literal word (built once every template is known).
+    template_index: TemplateIndex,
     /// First word → (words, entity), longest first: for matching claims.
     names: HashMap<String, Vec<(Vec<String>, EntityId)>>,
     group_index: HashMap<String, GroupId>,
@@ -122,12 +153,13 @@ impl Analyzer {
         self.errors.push(Diagnostic::new(file, span, kind));
     }
 
-    fn run(&mut self, files: &Files) {
+    fn run(&mut self, files: &Files, timings: &mut Timings) {
         self.roots = files.roots.clone();
-        // Parse every file.
+        // Parse every file (JSONL files are read line by line as they resolve).
+        let start = Instant::now();
         let mut rules = Vec::new();
         let mut yamls: Vec<(FileId, RawFactFile)> = Vec::new();
-        let mut jsonls: Vec<(FileId, Vec<RawFact>)> = Vec::new();
+        let mut jsonls: Vec<FileId> = Vec::new();
         for (i, f) in files.files.iter().enumerate() {
             let id = FileId(i as u32);
             match f.kind {
@@ -176,17 +208,13 @@ impl Analyzer {
                     }
                     yamls.push((id, raw));
                 }
-                FileKind::Jsonl => {
-                    let (raw, errs) = parse_jsonl(&f.text);
-                    for (span, kind) in errs {
-                        self.error(id, span, kind);
-                    }
-                    jsonls.push((id, raw));
-                }
+                FileKind::Jsonl => jsonls.push(id),
                 FileKind::Text => {}
             }
         }
+        timings.add("parse", start.elapsed());
 
+        let start = Instant::now();
         self.entities(&rules, &yamls);
         self.groups(&rules, &yamls);
         self.relations(&rules);
@@ -194,6 +222,10 @@ impl Analyzer {
         self.sources(files, &yamls);
         self.facts(files, &yamls, &jsonls);
         self.assertions(&rules);
+        timings.add("resolve", start.elapsed());
+        timings.time("index", || {
+            self.model.index = Index::build(&self.model.facts);
+        });
     }
 
     // -- Entities -----------------------------------------------------------
@@ -317,6 +349,14 @@ impl Analyzer {
                 }
             }
         }
+        for (id, e) in self.model.entities.iter().enumerate() {
+            for n in std::iter::once(&e.name).chain(&e.aliases) {
+                let by_words = name_words(n).and_then(|w| self.name_index.get(&key_of(&w)));
+                if by_words == Some(&(id as EntityId)) {
+                    self.exact_names.insert(n.clone(), id as EntityId);
+                }
+            }
+        }
         for (key, &id) in &self.name_index {
             let words: Vec<String> = key.split(' ').map(str::to_string).collect();
             self.names
@@ -330,6 +370,12 @@ impl Analyzer {
     }
 
     fn entity_error(&mut self, file: FileId, span: Span, text: &str) {
+        let mut errs = Vec::new();
+        self.entity_error_into(&mut errs, file, span, text);
+        self.errors.extend(errs);
+    }
+
+    fn entity_error_into(&self, errs: &mut Vec<Diagnostic>, file: FileId, span: Span, text: &str) {
         if self.broken_entities {
             return;
         }
@@ -345,7 +391,7 @@ impl Analyzer {
             })
             .collect();
         let suggestions = nearest(text, known);
-        self.errors.push(Diagnostic::new(
+        errs.push(Diagnostic::new(
             file,
             span,
             ErrorKind::UnknownEntity {
@@ -358,11 +404,20 @@ impl Analyzer {
 
     /// Resolves an entity written as a whole string (YAML args, group members).
     fn resolve_entity(&mut self, file: FileId, span: Span, text: &str) -> Option<EntityId> {
-        let id = name_words(text).and_then(|w| self.name_index.get(&key_of(&w)).copied());
+        let id = self.entity_of(text);
         if id.is_none() {
             self.entity_error(file, span, text);
         }
         id
+    }
+
+    /// The entity a whole string names: exact text first, then its words
+    /// case-folded.
+    fn entity_of(&self, text: &str) -> Option<EntityId> {
+        if let Some(&id) = self.exact_names.get(text) {
+            return Some(id);
+        }
+        name_words(text).and_then(|w| self.name_index.get(&key_of(&w)).copied())
     }
 
     // -- Groups ---------------------------------------------------------------
@@ -711,6 +766,9 @@ impl Analyzer {
                 }
                 let id = self.model.relations.len() as RelId;
                 signatures.insert(id, sig);
+                if key == decl.name.text.to_lowercase() {
+                    self.relation_exact.insert(decl.name.text.clone(), id);
+                }
                 self.relation_index.insert(key, id);
                 self.model.relations.push(Relation {
                     name: decl.name.text.clone(),
@@ -729,6 +787,7 @@ impl Analyzer {
 
     fn lexicon(&self) -> Lexicon<'_> {
         Lexicon {
+            index: &self.template_index,
             entities: &self.model.entities,
             groups: &self.model.groups,
             relations: &self.model.relations,
@@ -818,6 +877,7 @@ impl Analyzer {
             }
         }
         // Read the bodies now that every template is known.
+        self.template_index = TemplateIndex::build(&self.model.relations, &self.def_heads);
         let mut read: Vec<Option<Claim>> = Vec::new();
         let mut uses: Vec<Vec<u32>> = Vec::new();
         let mut inferred: Vec<Vec<Option<SlotType>>> = Vec::new();
@@ -1164,7 +1224,9 @@ pub fn read_claim(
             template: d.template.clone(),
         })
         .collect();
+    let index = TemplateIndex::build(&model.relations, &heads);
     let lexicon = Lexicon {
+        index: &index,
         entities: &model.entities,
         groups: &model.groups,
         relations: &model.relations,
@@ -1201,4 +1263,56 @@ pub fn read_claim(
         },
         Err(claims::Reported) => Err(std::mem::take(&mut reader.errors)),
     }
+}
+
+/// Reads the assertions of one rule file again against a model analyzed
+/// before, when nothing but that file's assertions changed: the editor
+/// server re-reads the claims being typed instead of the whole workspace.
+/// The file's old assertions are replaced; returns the new ones' errors.
+/// It rebuilds the lookups `run` builds for reading claims: keep the two in
+/// step (`lsp::workspace`'s test compares this path with a full analysis).
+pub fn reread_assertions(
+    model: &mut Model,
+    file: FileId,
+    text: &str,
+    ast: ast::RuleFile,
+) -> Vec<Diagnostic> {
+    let mut a = Analyzer {
+        model: std::mem::take(model),
+        ..Analyzer::default()
+    };
+    for (id, e) in a.model.entities.iter().enumerate() {
+        for n in std::iter::once(&e.name).chain(&e.aliases) {
+            if let Some(words) = name_words(n) {
+                a.names
+                    .entry(words[0].clone())
+                    .or_default()
+                    .push((words, id as EntityId));
+            }
+        }
+    }
+    for v in a.names.values_mut() {
+        v.sort_by(|x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
+        v.dedup();
+    }
+    for (i, g) in a.model.groups.iter().enumerate() {
+        a.group_index
+            .insert(fold_spaces(&g.name).to_lowercase(), i as GroupId);
+    }
+    a.def_heads = a
+        .model
+        .definitions
+        .iter()
+        .map(|d| DefHead {
+            slots: d.slots.clone(),
+            template: d.template.clone(),
+        })
+        .collect();
+    a.template_index = TemplateIndex::build(&a.model.relations, &a.def_heads);
+    a.model.assertions.retain(|x| x.file != file);
+    a.assertions(&[Rules { file, text, ast }]);
+    *model = std::mem::take(&mut a.model);
+    a.errors.sort_by_key(|d| d.loc);
+    a.errors.dedup();
+    a.errors
 }

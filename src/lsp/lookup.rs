@@ -98,7 +98,7 @@ pub fn target(t: Target) -> Named {
 pub fn relation_of(fact: &Fact) -> RelId {
     match &fact.body {
         FactBody::Atom { tuple, .. } => tuple.key.relation,
-        FactBody::Only { relation, .. } => *relation,
+        FactBody::Only(o) => o.relation,
     }
 }
 

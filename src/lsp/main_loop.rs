@@ -260,8 +260,13 @@ impl Server {
             let analyzed = started.elapsed();
             let by_file = diagnostics::collect(&self.workspaces[i], self.encoding);
             if self.timings {
+                let how = if self.workspaces[i].analysis.claims_only {
+                    "claims of one file"
+                } else {
+                    "everything"
+                };
                 log(&format!(
-                    "analyzed {} in {analyzed:.1?}, diagnostics in {:.1?}",
+                    "analyzed {} ({how}) in {analyzed:.1?}, diagnostics in {:.1?}",
                     self.workspaces[i].root.display(),
                     started.elapsed() - analyzed
                 ));

@@ -3,7 +3,7 @@
 //! the latest analysis (model, errors, verdicts) of those texts. Nothing here
 //! writes to disk.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::analyze::{analyze_partial, Options};
@@ -69,6 +69,8 @@ pub struct Analysis {
     pub names: HashMap<String, Vec<Named>>,
     /// The longest name in words, to bound lookups.
     pub longest_name: usize,
+    /// Whether only one rule file's claims were read again (the fast path).
+    pub claims_only: bool,
 }
 
 pub struct Workspace {
@@ -78,6 +80,10 @@ pub struct Workspace {
     /// Errors reading the files from disk (kept across analyses).
     pub read_errors: Vec<Diagnostic>,
     pub analysis: Analysis,
+    /// Files whose text changed since the last analysis.
+    changed: HashSet<FileId>,
+    /// The statements of each rule file at the last analysis.
+    shapes: HashMap<FileId, Shape>,
 }
 
 impl Workspace {
@@ -91,6 +97,8 @@ impl Workspace {
             files,
             read_errors,
             analysis: Analysis::default(),
+            changed: HashSet::new(),
+            shapes: HashMap::new(),
         }
     }
 
@@ -117,14 +125,20 @@ impl Workspace {
                     return false;
                 }
                 f.text = text.to_string();
+                self.changed.insert(id);
                 // A buffer replaces a file that could not be read.
-                self.read_errors.retain(|d| d.loc.file != id);
+                if self.read_errors.iter().any(|d| d.loc.file == id) {
+                    self.read_errors.retain(|d| d.loc.file != id);
+                    self.shapes.clear();
+                }
             }
             None => {
                 let kind = kind_of(path).unwrap_or(FileKind::Rules);
                 let shown = path.to_string_lossy().replace('\\', "/");
                 self.files
                     .add(path.to_path_buf(), shown, kind, text.to_string());
+                // A new file: analyze everything.
+                self.shapes.clear();
             }
         }
         true
@@ -137,21 +151,144 @@ impl Workspace {
         self.set_text(path, &text)
     }
 
-    /// Analyzes the current texts and evaluates every assertion.
+    /// Analyzes the current texts and evaluates every assertion. When only
+    /// the claims of one rule file changed, only they are read again.
     pub fn analyze(&mut self) {
+        let changed: Vec<FileId> = self.changed.drain().collect();
+        if let [file] = changed[..] {
+            if self.reanalyze_claims(file) {
+                return;
+            }
+        }
         let (model, mut errors) = analyze_partial(&self.files, &Options::default());
         errors.extend(self.read_errors.iter().cloned());
         errors.sort_by_key(|d| d.loc);
-        let results = crate::eval::check(&model);
-        let mut by_assertion: Vec<Option<Checked>> = vec![None; model.assertions.len()];
-        for c in results {
-            let i = c.assertion;
-            by_assertion[i] = Some(c);
+        self.shapes = self
+            .served()
+            .filter(|(_, f)| f.kind == FileKind::Rules)
+            .map(|(id, f)| (id, Shape::of(&f.text)))
+            .collect();
+        self.set_analysis(model, errors);
+    }
+
+    /// The fast path: `file`'s declarations are as before and nothing else
+    /// in the workspace has an error, so the model stands; the file's
+    /// declarations only move, and its assertions are read again.
+    fn reanalyze_claims(&mut self, file: FileId) -> bool {
+        if self.files.get(file).kind != FileKind::Rules || !self.read_errors.is_empty() {
+            return false;
         }
+        let Some(old) = self.shapes.get(&file) else {
+            return false;
+        };
+        let text = self.files.get(file).text.clone();
+        let new = Shape::of(&text);
+        if old.declarations != new.declarations
+            || !self
+                .analysis
+                .errors
+                .iter()
+                .all(|d| d.loc.file == file && old.in_assertion(d.loc.span.start as usize))
+        {
+            return false;
+        }
+        // Declarations moved by as much as the text before them grew.
+        let moves: Vec<(usize, usize, i64)> = old
+            .declaration_spans
+            .iter()
+            .zip(&new.declaration_spans)
+            .map(|(o, n)| (o.0, o.1, n.0 as i64 - o.0 as i64))
+            .collect();
+        let shift = |span: &mut crate::diag::Span| {
+            let start = span.start as usize;
+            if let Some(&(_, _, by)) = moves.iter().find(|m| m.0 <= start && start <= m.1) {
+                span.start = (span.start as i64 + by) as u32;
+                span.end = (span.end as i64 + by) as u32;
+            }
+        };
+        let mut model = std::mem::take(&mut self.analysis.model);
+        for e in model.entities.iter_mut().filter(|e| e.loc.file == file) {
+            shift(&mut e.loc.span);
+        }
+        for g in model.groups.iter_mut().filter(|g| g.loc.file == file) {
+            shift(&mut g.loc.span);
+        }
+        for r in model.relations.iter_mut().filter(|r| r.loc.file == file) {
+            shift(&mut r.loc.span);
+        }
+        for d in model.definitions.iter_mut().filter(|d| d.loc.file == file) {
+            shift(&mut d.loc.span);
+            if let Some(body) = &mut d.body {
+                shift_atoms(body, &shift);
+            }
+        }
+        let (ast, syntax) = crate::syntax::parser::parse_rule_file(&text);
+        let mut errors: Vec<Diagnostic> = syntax
+            .into_iter()
+            .map(|(span, kind)| Diagnostic::new(file, span, kind))
+            .collect();
+        errors.extend(crate::analyze::reread_assertions(
+            &mut model, file, &text, ast,
+        ));
+        errors.sort_by_key(|d| d.loc);
+        self.shapes.insert(file, new);
+        // Facts and declarations are as before: a claim read the same way
+        // as before has the same outcome, so only new claims are evaluated.
+        let mut known: HashMap<String, crate::eval::Outcome> = HashMap::new();
+        for (a, r) in self
+            .analysis
+            .model
+            .assertions
+            .iter()
+            .zip(&self.analysis.results)
+        {
+            if let Some(r) = r {
+                known.insert(a.text.clone(), r.outcome.clone());
+            }
+        }
+        self.set_analysis_with(model, errors, &known);
+        self.analysis.claims_only = true;
+        true
+    }
+
+    fn set_analysis(&mut self, model: Model, errors: Vec<Diagnostic>) {
+        self.set_analysis_with(model, errors, &HashMap::new())
+    }
+
+    /// Keeps a new analysis; `known` holds outcomes of claims (by their
+    /// text) that need no evaluation.
+    fn set_analysis_with(
+        &mut self,
+        model: Model,
+        errors: Vec<Diagnostic>,
+        known: &HashMap<String, crate::eval::Outcome>,
+    ) {
+        let results: Vec<Option<Checked>> = model
+            .assertions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let outcome = match known.get(&a.text) {
+                    Some(o) => o.clone(),
+                    None => {
+                        crate::eval::Evaluator::new(&model, a.as_of.as_ref().map(|v| v.interval))
+                            .eval(&a.claim)
+                    }
+                };
+                let passed = match a.expectation {
+                    crate::syntax::ast::Expectation::Verdict(v) => Some(outcome.verdict() == v),
+                    crate::syntax::ast::Expectation::Check => None,
+                };
+                Some(Checked {
+                    assertion: i,
+                    outcome,
+                    passed,
+                })
+            })
+            .collect();
         let mut names: HashMap<String, Vec<Named>> = HashMap::new();
         let mut add = |text: &str, n: Named| {
-            let key = name_key(text);
-            let v = names.entry(key).or_default();
+            let v = names.entry(name_key(text)).or_default();
             if !v.contains(&n) {
                 v.push(n);
             }
@@ -176,9 +313,10 @@ impl Workspace {
         self.analysis = Analysis {
             model,
             errors,
-            results: by_assertion,
+            results,
             names,
             longest_name,
+            claims_only: false,
         };
     }
 
@@ -225,4 +363,170 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
     }
     out.retain(|&(s, e)| &text[s..e] != "-");
     out
+}
+
+/// Moves every atom span of a claim.
+fn shift_atoms(claim: &mut Claim, shift: &impl Fn(&mut crate::diag::Span)) {
+    let mut stack = vec![claim];
+    while let Some(c) = stack.pop() {
+        match c {
+            Claim::Atom(a) => shift(&mut a.span),
+            Claim::Not(x) => stack.push(x),
+            Claim::And(xs) | Claim::Or(xs) => stack.extend(xs.iter_mut()),
+            Claim::Quant { body, .. } => stack.push(body),
+        }
+    }
+}
+
+/// The statements of a rule file, as far as the fast path needs them: the
+/// declarations' text (comments blanked, whitespace folded) and places, and
+/// where the assertions are.
+#[derive(Debug)]
+struct Shape {
+    declarations: Vec<String>,
+    declaration_spans: Vec<(usize, usize)>,
+    assertion_spans: Vec<(usize, usize)>,
+}
+
+impl Shape {
+    fn of(text: &str) -> Shape {
+        let clean = crate::syntax::parser::blank_comments(text);
+        let mut statements: Vec<(usize, usize)> = Vec::new();
+        let mut at = 0;
+        for line in clean.split_inclusive('\n') {
+            let body = line.trim_end();
+            if !body.trim().is_empty() {
+                match statements.last_mut() {
+                    Some(last) if line.starts_with([' ', '\t']) => last.1 = at + body.len(),
+                    _ => statements.push((at, at + body.len())),
+                }
+            }
+            at += line.len();
+        }
+        let mut shape = Shape {
+            declarations: Vec::new(),
+            declaration_spans: Vec::new(),
+            assertion_spans: Vec::new(),
+        };
+        const DECLARATIONS: [&str; 4] = ["relation", "entity", "group", "define"];
+        for (start, end) in statements {
+            let stmt = &clean[start..end];
+            let head = stmt
+                .split(|c: char| c.is_whitespace() || c == ':')
+                .next()
+                .unwrap_or("");
+            // A misspelt declaration counts as one: the analyzer treats it so.
+            let declaration = DECLARATIONS.contains(&head)
+                || !crate::diag::nearest(head, DECLARATIONS).is_empty();
+            if declaration {
+                shape
+                    .declarations
+                    .push(stmt.split_whitespace().collect::<Vec<_>>().join(" "));
+                shape.declaration_spans.push((start, end));
+            } else {
+                shape.assertion_spans.push((start, end));
+            }
+        }
+        shape
+    }
+
+    fn in_assertion(&self, offset: usize) -> bool {
+        self.assertion_spans
+            .iter()
+            .any(|&(s, e)| s <= offset && offset <= e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &str = "\
+relation treaty symmetric: treaty between {a:country} and {b:country}
+entity Russia (country)
+entity Iran (country)
+entity China (country)
+define {a} and {b} are allies: treaty between {a} and {b}
+group axis = Russia, Iran, China
+assert: treaty between Russia and Iran
+expect unknown: China and Iran are allies
+";
+    const FACTS: &str = "\
+sources:
+  - id: r
+facts:
+  - says: treaty between Iran and Russia
+    source: r
+";
+
+    fn workspace(rules: &str) -> Workspace {
+        let mut files = Files::new();
+        files.add_text("rules/a.claims", FileKind::Rules, rules);
+        files.add_text("fixtures/f.yaml", FileKind::Yaml, FACTS);
+        let mut ws = Workspace {
+            root: PathBuf::from("/"),
+            paths: vec![PathBuf::from("/")],
+            files,
+            read_errors: Vec::new(),
+            analysis: Analysis::default(),
+            changed: HashSet::new(),
+            shapes: HashMap::new(),
+        };
+        ws.analyze();
+        ws
+    }
+
+    /// What an editor shows of an analysis: errors, verdicts, and where
+    /// each declaration and definition atom is.
+    fn seen(ws: &Workspace) -> String {
+        let m = &ws.analysis.model;
+        let mut out = format!("{:?}\n", ws.analysis.errors);
+        for (a, r) in m.assertions.iter().zip(&ws.analysis.results) {
+            let v = r.as_ref().map(|r| r.outcome.verdict());
+            out.push_str(&format!("{}:{} {v:?}\n", a.line, a.text));
+        }
+        for e in &m.entities {
+            out.push_str(&format!("{} {:?}\n", e.name, e.loc));
+        }
+        for r in &m.relations {
+            out.push_str(&format!("{} {:?}\n", r.name, r.loc));
+        }
+        for d in &m.definitions {
+            out.push_str(&format!(
+                "{:?} {:?}\n",
+                d.loc,
+                d.body.as_ref().map(|b| format!("{b:?}"))
+            ));
+        }
+        out
+    }
+
+    // Each edit through the fast path shows what a full analysis shows.
+    #[test]
+    fn rereading_claims_matches_a_full_analysis() {
+        let edits = [
+            RULES.replace("Russia and Iran", "Russia and China"),
+            RULES.replace("Russia and Iran", "Rusia and Iran"),
+            format!("# a comment above everything\n\n{RULES}"),
+            RULES.replace("assert: treaty", "assert:   treaty"),
+            format!("{RULES}asser"),
+            format!("{RULES}expect refuted: every x in axis: not x and Iran are allies\n"),
+            RULES.replace("entity Iran (country)", "entity Iran (country) aka Persia"),
+            RULES.replace("group axis", "grop axis"),
+        ];
+        for (i, edit) in edits.iter().enumerate() {
+            let mut fast = workspace(RULES);
+            let path = crate::load::normalize(Path::new("rules/a.claims"));
+            assert!(fast.file_id(&path).is_some());
+            assert!(fast.set_text(&path, edit));
+            fast.analyze();
+            // The last two edits change declarations: a full analysis.
+            assert_eq!(fast.analysis.claims_only, i < 6, "{edit}");
+            assert_eq!(
+                seen(&fast),
+                seen(&workspace(edit)),
+                "after editing to:\n{edit}"
+            );
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{evidence_line, independent_sources, Run};
+use super::{escape_controls, evidence_line, independent_sources, Run};
 use crate::syntax::ast::Expectation;
 
 /// ANSI styling, or none.
@@ -22,23 +22,52 @@ impl Style {
     }
 }
 
-pub fn render(run: &Run, style: Style) -> String {
+/// How much the human report shows.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Only unmet expectations, then the summary line.
+    pub quiet: bool,
+    /// Evidence lines per assertion; the rest are counted (`and N more`).
+    pub max_evidence: usize,
+}
+
+/// Evidence lines shown per assertion unless `--max-evidence` says otherwise.
+pub const DEFAULT_MAX_EVIDENCE: usize = 10;
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            quiet: false,
+            max_evidence: DEFAULT_MAX_EVIDENCE,
+        }
+    }
+}
+
+pub fn render(run: &Run, style: Style, options: &Options) -> String {
     let mut out = String::new();
     let mut current = None;
-    let width = run
+    let shown: Vec<&crate::eval::Checked> = run
         .results
+        .iter()
+        .filter(|r| !options.quiet || r.passed == Some(false))
+        .collect();
+    let width = shown
         .iter()
         .map(|r| run.model.assertions[r.assertion].line.to_string().len())
         .max()
         .unwrap_or(1);
-    for r in run.results {
+    for r in &shown {
         let a = &run.model.assertions[r.assertion];
         if current != Some(a.file) {
             if current.is_some() {
                 out.push('\n');
             }
             current = Some(a.file);
-            let _ = writeln!(out, "{}", style.paint("1", &run.files.get(a.file).display));
+            let _ = writeln!(
+                out,
+                "{}",
+                style.paint("1", &escape_controls(&run.files.get(a.file).display))
+            );
         }
         let verdict = r.outcome.verdict();
         let (status, code) = match r.passed {
@@ -51,7 +80,7 @@ pub fn render(run: &Run, style: Style) -> String {
             "  {status} {:>width$}  {:<9}  {}",
             a.line,
             verdict.name(),
-            a.text
+            escape_controls(&a.text)
         );
         if let (Some(false), Expectation::Verdict(v)) = (r.passed, &a.expectation) {
             line.push_str(&style.paint("31", &format!("    expected {v}")));
@@ -68,18 +97,31 @@ pub fn render(run: &Run, style: Style) -> String {
             );
             let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
         }
+        let mut budget = options.max_evidence;
         for (label, facts) in [("for", &r.outcome.support), ("against", &r.outcome.refute)] {
-            for f in facts.iter() {
+            for f in facts.iter().take(budget) {
                 let fact = &run.model.facts[*f as usize];
-                let text = format!("{label:<8} {}", evidence_line(run.model, fact));
+                let text = format!(
+                    "{label:<8} {}",
+                    escape_controls(&evidence_line(run.model, fact))
+                );
                 let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
             }
+            budget -= facts.len().min(budget);
+        }
+        let hidden = (pro.len() + con.len()).saturating_sub(options.max_evidence);
+        if hidden > 0 {
+            let text = format!(
+                "{:<8} and {hidden} more (--max-evidence {} shows more; --format json lists all)",
+                "", options.max_evidence
+            );
+            let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
         }
     }
-    if !run.results.is_empty() {
+    if !shown.is_empty() {
         out.push('\n');
     }
-    let _ = writeln!(out, "{} passed, {} failed", run.passed(), run.failed());
+    let _ = writeln!(out, "{}", run.summary());
     out
 }
 
@@ -102,12 +144,16 @@ pub fn render_outcome(
         out,
         "{}  {}",
         style.paint(code, &format!("{:<9}", verdict.name())),
-        crate::syntax::lexer::fold_spaces(claim)
+        escape_controls(&crate::syntax::lexer::fold_spaces(claim))
     );
     for (label, facts) in [("for", &outcome.support), ("against", &outcome.refute)] {
         for f in facts {
             let fact = &model.facts[*f as usize];
-            let _ = writeln!(out, "           {label:<8} {}", evidence_line(model, fact));
+            let _ = writeln!(
+                out,
+                "           {label:<8} {}",
+                escape_controls(&evidence_line(model, fact))
+            );
         }
     }
     out
@@ -128,7 +174,7 @@ pub fn render_conflicts(
         format!("{}:{}", files.get(fact.loc.file).display, fact.line)
     };
     for (sentence, group) in crate::conflicts::grouped(conflicts) {
-        let _ = writeln!(out, "{}", style.paint("1", sentence));
+        let _ = writeln!(out, "{}", style.paint("1", &escape_controls(sentence)));
         for c in group {
             let label = match c.kind {
                 ConflictKind::Denial => "denies",
@@ -140,8 +186,8 @@ pub fn render_conflicts(
                 let _ = writeln!(
                     out,
                     "  {l:<8} {}  {}",
-                    evidence_line(model, fact),
-                    style.paint("2", &format!("({})", place(f)))
+                    escape_controls(&evidence_line(model, fact)),
+                    style.paint("2", &escape_controls(&format!("({})", place(f))))
                 );
             }
         }

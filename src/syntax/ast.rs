@@ -200,6 +200,17 @@ impl Forms {
         out
     }
 
+    /// Every spelling of the word when there are at most `limit` and none
+    /// is empty (for indexing templates by their first word); `None` when
+    /// there are more, so a caller never enumerates 2^k spellings.
+    pub fn spellings(&self, limit: usize) -> Option<Vec<String>> {
+        if self.may_be_empty() {
+            return None;
+        }
+        let all = self.sample(limit + 1);
+        (all.len() <= limit).then_some(all)
+    }
+
     /// Every piece's text, for checks on what a word may contain.
     pub fn pieces(&self) -> impl Iterator<Item = &str> {
         self.alts.iter().flatten().map(|p| match p {

@@ -30,7 +30,7 @@ fn cases_give_the_same_bytes_in_json() {
             .run();
         assert_eq!(a.stdout, b.stdout);
         let v: serde_json::Value = serde_json::from_str(&a.stdout).expect("valid JSON");
-        assert_eq!(v["version"], 1);
+        assert_eq!(v["version"], 2);
         let failed = v["failed"].as_u64().unwrap();
         assert_eq!(failed > 0, a.code == 1, "{}", dir.display());
     });

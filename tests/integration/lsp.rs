@@ -251,6 +251,31 @@ fn an_editor_session() {
         "{d:?}"
     );
 
+    // Two places: a clashing declaration points at the first one.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": rules, "version": 2}, "contentChanges": [{"text": format!("{RULES}entity Iran (city)\n")}]}),
+    );
+    // Rule files are read first: the YAML declaration is the second one.
+    let d = lsp.diagnostics("facts.yaml");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(
+        d[0]["message"],
+        "entity `Iran` is declared twice with different content"
+    );
+    assert_eq!(d[0]["range"]["start"]["line"], 12);
+    let related = &d[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], rules.as_str());
+    assert_eq!(related["location"]["range"]["start"]["line"], 9);
+    assert_eq!(related["message"], "the first declaration of entity `Iran`");
+    lsp.diagnostics("treaty.claims");
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": rules, "version": 2}, "contentChanges": [{"text": typo}]}),
+    );
+    assert_eq!(lsp.diagnostics("facts.yaml"), Vec::<Value>::new());
+    assert_eq!(lsp.diagnostics("treaty.claims").len(), 2);
+
     // An incremental edit: the claim now names a pair with no treaty, so
     // the assertion fails with its verdict and sources.
     lsp.notify(
@@ -400,11 +425,58 @@ fn an_editor_session() {
         "{l:?}"
     );
 
+    // Group names after `in`.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": rules, "version": 8}, "contentChanges": [{"text": format!("{RULES}assert: every x in \n")}]}),
+    );
+    let c = lsp.result("textDocument/completion", at(&rules, 9, 19));
+    assert_eq!(labels(&c), ["axis"]);
+    // In YAML: the keys of the section, and source ids after `source:`.
+    let c = lsp.result("textDocument/completion", at(&facts, 22, 4));
+    let l = labels(&c);
+    assert!(
+        l.contains(&"says".to_string()) && l.contains(&"as_of".to_string()),
+        "{l:?}"
+    );
+    assert!(!l.contains(&"publisher".to_string()), "{l:?}");
+    let c = lsp.result("textDocument/completion", at(&facts, 23, 12));
+    assert_eq!(labels(&c), ["axis-report", "gabuev"]);
+    // A group's name in YAML goes to its declaration in the rule file.
+    let def = lsp.result("textDocument/definition", at(&facts, 15, 12));
+    assert_eq!(def["uri"], rules.as_str());
+    assert_eq!(def["range"]["start"]["line"], 3);
+
+    // Half-typed and broken text never stops the server.
+    for (v, broken) in [
+        "assert: \"unterminated",
+        "relation x: {",
+        "expect: ((((",
+        "define {a} x: {a} and",
+        "\u{0}\u{7f}ü\t:::",
+    ]
+    .iter()
+    .enumerate()
+    {
+        lsp.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": rules, "version": 100 + v}, "contentChanges": [{"text": format!("{RULES}{broken}\n")}]}),
+        );
+        for method in [
+            "textDocument/hover",
+            "textDocument/completion",
+            "textDocument/definition",
+        ] {
+            let r = lsp.request(method, at(&rules, 9, 5));
+            assert!(r.get("error").is_none(), "{method} on {broken:?}: {r}");
+        }
+    }
+
     // Formatting: the layout `claimcheck fmt` writes.
     let messy = "assert:   mutual defense treaty between North Korea   and Russia\n\n\n";
     lsp.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": rules, "version": 8}, "contentChanges": [{"text": format!("{RULES}{messy}")}]}),
+        json!({"textDocument": {"uri": rules, "version": 200}, "contentChanges": [{"text": format!("{RULES}{messy}")}]}),
     );
     let edits = lsp.result(
         "textDocument/formatting",
@@ -543,8 +615,24 @@ fn editor_latency() {
         v.sort();
         v[v.len() / 2]
     };
+    // The server's own CPU time (Linux), which a busy machine does not inflate.
+    let pid = lsp.child.id();
+    let cpu = move || -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let ticks: u64 = fields
+            .get(11..13)
+            .map_or(0, |f| f.iter().filter_map(|t| t.parse::<u64>().ok()).sum());
+        Duration::from_millis(ticks * 10)
+    };
     // A rule edit: the first assertion fails, then passes again.
     let mut times = Vec::new();
+    let cpu_before = cpu();
     for version in 2..22 {
         let text = if version % 2 == 0 {
             rules_text.replacen(
@@ -564,12 +652,14 @@ fn editor_latency() {
         times.push(t.elapsed());
     }
     println!(
-        "rule file edit -> diagnostics: median {:?} of {}",
+        "rule file edit -> diagnostics: median {:?} of {} (server CPU {:?} an edit)",
         median(times.clone()),
-        times.len()
+        times.len(),
+        (cpu() - cpu_before) / times.len() as u32
     );
     // A fact edit: a denial makes a claim contested, then goes again.
     let mut times = Vec::new();
+    let cpu_before = cpu();
     for version in 2..22 {
         let text = if version % 2 == 0 {
             format!(
@@ -587,9 +677,10 @@ fn editor_latency() {
         times.push(t.elapsed());
     }
     println!(
-        "fact file edit -> diagnostics: median {:?} of {}",
+        "fact file edit -> diagnostics: median {:?} of {} (server CPU {:?} an edit)",
         median(times.clone()),
-        times.len()
+        times.len(),
+        (cpu() - cpu_before) / times.len() as u32
     );
     assert_eq!(lsp.result("shutdown", json!(null)), Value::Null);
     lsp.notify("exit", json!(null));

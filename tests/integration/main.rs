@@ -9,6 +9,8 @@ mod errors;
 mod hostile;
 mod logic;
 mod lsp;
+mod reports;
+mod scale;
 mod synth;
 mod units;
 

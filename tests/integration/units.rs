@@ -36,6 +36,25 @@ fn a_multiplier_on_one_bound_warns_but_loads() {
         "{}",
         out.stdout
     );
+    // In a fact file too, at the fact.
+    let facts = format!("{FACTS}  - relation: aid\n    args: {{a: Otherland, b: Testland, v: between 1 and 2 billion euros}}\n    source: bank\n");
+    let ws = with_rules("", &facts);
+    let out = Test::new(ws.path())
+        .args(&[
+            "eval",
+            "Otherland pledged at most €2 billion to Testland",
+            ".",
+        ])
+        .expect_code(0);
+    assert!(
+        out.stderr
+            .contains("warning: `between 1 and 2 billion euros`"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("facts.yaml:15:"), "{}", out.stderr);
+    // [€1, €2 billion] lies within (−∞, €2 billion].
+    assert!(out.stdout.starts_with("supported"), "{}", out.stdout);
 }
 
 #[test]
@@ -83,7 +102,7 @@ fn explain_says_why_a_fact_was_silent() {
         .expect_code(0);
     assert!(out.stdout.contains("silent"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("its value is in another unit than the claim's, and values compare only within one unit: [3.4%, 3.4%] vs the claim's (3, ∞)"),
+        out.stdout.contains("its value is in percent, the claim's in no unit, and values compare only within one unit: [3.4%, 3.4%] vs the claim's (3, ∞)"),
         "{}",
         out.stdout
     );

@@ -62,14 +62,14 @@ fn rules(ws: &Workspace, text: &str, offset: usize, snippets: bool) -> Vec<Compl
         .split(|c: char| c.is_whitespace() || c == ':')
         .next()
         .unwrap_or("");
-    let Some((before_colon, claim)) = stmt.split_once(':') else {
+    let Some(colon) = head_colon(&stmt) else {
         if !stmt.contains(char::is_whitespace) {
             return STATEMENTS
                 .iter()
                 .map(|k| item(k, CompletionItemKind::KEYWORD, None))
                 .collect();
         }
-        if head == "expect" && before_colon_words(&stmt) <= 2 {
+        if head == "expect" && words_typed(&stmt) <= 2 {
             return Verdict::ALL
                 .iter()
                 .map(|v| {
@@ -87,16 +87,29 @@ fn rules(ws: &Workspace, text: &str, offset: usize, snippets: bool) -> Vec<Compl
         }
         return Vec::new();
     };
-    let _ = before_colon;
     match head {
-        "assert" | "expect" | "check" | "define" => claim_items(ws, claim, snippets),
-        "group" | "entity" | "relation" => Vec::new(),
+        "assert" | "expect" | "check" | "define" => claim_items(ws, &stmt[colon + 1..], snippets),
         _ => Vec::new(),
     }
 }
 
-fn before_colon_words(stmt: &str) -> usize {
+/// Words typed so far, counting the one about to start after a space.
+fn words_typed(stmt: &str) -> usize {
     stmt.split_whitespace().count() + usize::from(stmt.ends_with(char::is_whitespace))
+}
+
+/// The colon that ends a statement's head (not one inside a `{slot:kind}`).
+fn head_colon(stmt: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in stmt.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ':' if depth == 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Completion inside a claim whose text so far is `claim`.
@@ -444,5 +457,43 @@ fn yaml(ws: &Workspace, text: &str, offset: usize, snippets: bool) -> Vec<Comple
             .collect(),
         Some("says" | "only") => claim_items(ws, value, snippets),
         _ => entities(ws, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Slot;
+    use crate::syntax::ast::Forms;
+
+    #[test]
+    fn templates_complete_as_snippets_or_as_their_wording() {
+        let word = |w: &str| TemplatePart::Literal {
+            forms: Forms::word(w),
+            optional: false,
+        };
+        let t = Template {
+            parts: vec![
+                TemplatePart::Slot(0),
+                word("sent"),
+                TemplatePart::Slot(1),
+                word("to"),
+                TemplatePart::Slot(2),
+            ],
+            text: "{from} sent {n} to {to}".into(),
+        };
+        let slot = |name: &str| Slot {
+            name: name.into(),
+            ty: SlotType::Entity(None),
+        };
+        let slots = [slot("from"), slot("n$"), slot("to")];
+        let (label, insert, format) = rest(&t, &slots, 0, true);
+        assert_eq!(label, "{from} sent {n$} to {to}");
+        assert_eq!(insert, "${1:from} sent ${2:n\\$} to ${3:to}");
+        assert_eq!(format, InsertTextFormat::SNIPPET);
+        let (label, insert, format) = rest(&t, &slots, 1, false);
+        assert_eq!(label, "sent {n$} to {to}");
+        assert_eq!(insert, "sent {n$} to {to}");
+        assert_eq!(format, InsertTextFormat::PLAIN_TEXT);
     }
 }

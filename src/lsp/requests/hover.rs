@@ -88,7 +88,7 @@ fn evidence(model: &Model, fact: &Fact) -> String {
     }
     match &fact.quote {
         Some(q) => s.push_str(&format!(": “{q}”")),
-        None => s.push_str(&format!(": {}", fact.text)),
+        None => s.push_str(&format!(": {}", model.fact_text(fact))),
     }
     s
 }
