@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::analyze::Options;
 use crate::eval::{check, Evaluator};
+use crate::limits::Limits;
 use crate::load::{FileKind, Files};
 use crate::report::{self, human::Style, Run};
 use crate::Timings;
@@ -80,6 +81,8 @@ pub enum Command {
         /// Let a source's `text:` point outside the workspace.
         #[arg(long)]
         allow_outside_paths: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
         /// Exit 0 even when no assertion statement is found (or selected).
         #[arg(long)]
         allow_empty: bool,
@@ -116,6 +119,8 @@ pub enum Command {
         format: DataFormat,
         #[arg(long)]
         allow_outside_paths: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Rewrite `.claims` files in the canonical layout (comments kept).
     Fmt {
@@ -139,6 +144,8 @@ pub enum Command {
         fail_on_conflict: bool,
         #[arg(long)]
         allow_outside_paths: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Write the workspace as Parquet tables, the input of `compile --sql`.
     Export {
@@ -175,7 +182,61 @@ pub enum Command {
         format: DataFormat,
         #[arg(long)]
         allow_outside_paths: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
+}
+
+/// Limits on work (README, "Limits"): each stops a run with a clear error
+/// instead of letting hostile input run for minutes or flood the log.
+#[derive(clap::Args, Debug, Clone)]
+pub struct LimitArgs {
+    /// Errors shown before the rest are only counted.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().errors)]
+    pub max_errors: usize,
+    /// Steps tried matching one template at one position of a claim.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().match_steps)]
+    pub max_match_steps: usize,
+    /// Definitions using definitions, deepest chain.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().definition_depth)]
+    pub max_definition_depth: usize,
+    /// Quantifier bindings of one claim (nested quantifiers multiply).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().bindings)]
+    pub max_bindings: u128,
+    /// Atom evaluations of one claim (atoms × bindings around them).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().work)]
+    pub max_work: u128,
+    /// Pairs of facts examined for conflicts among the facts of one key.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().conflicts_per_key)]
+    pub max_conflicts_per_key: usize,
+    /// `via` steps from a source to its document.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().via_depth)]
+    pub max_via_depth: usize,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            errors: self.max_errors,
+            match_steps: self.max_match_steps,
+            definition_depth: self.max_definition_depth,
+            bindings: self.max_bindings,
+            work: self.max_work,
+            conflicts_per_key: self.max_conflicts_per_key,
+            via_depth: self.max_via_depth,
+        }
+    }
+}
+
+/// The limits of this run, set once the arguments are parsed.
+static WORK_LIMITS: std::sync::RwLock<Option<Limits>> = std::sync::RwLock::new(None);
+
+fn work_limits() -> Limits {
+    WORK_LIMITS
+        .read()
+        .ok()
+        .and_then(|l| l.clone())
+        .unwrap_or_default()
 }
 
 thread_local! {
@@ -202,6 +263,16 @@ pub fn run(args: Vec<String>) -> i32 {
             return if e.use_stderr() { EXIT_LOAD } else { EXIT_OK };
         }
     };
+    let run_limits = match &cli.command {
+        Command::Check { limits, .. }
+        | Command::Explain { limits, .. }
+        | Command::Conflicts { limits, .. }
+        | Command::Eval { limits, .. } => limits.limits(),
+        _ => Limits::default(),
+    };
+    if let Ok(mut l) = WORK_LIMITS.write() {
+        *l = Some(run_limits);
+    }
     let mut stdout = std::io::stdout().lock();
     let mut timings = Timings::default();
     LIMITS.with(|l| {
@@ -224,6 +295,7 @@ pub fn run(args: Vec<String>) -> i32 {
             max_matrix_sources,
             baseline,
             fail_on_change,
+            ..
         } => check_command(
             &mut stdout,
             &CheckArgs {
@@ -249,6 +321,7 @@ pub fn run(args: Vec<String>) -> i32 {
             paths,
             format,
             allow_outside_paths,
+            ..
         } => eval_command(
             &mut stdout,
             &claim,
@@ -262,6 +335,7 @@ pub fn run(args: Vec<String>) -> i32 {
             paths,
             format,
             allow_outside_paths,
+            ..
         } => explain_command(
             &mut stdout,
             &location,
@@ -295,6 +369,7 @@ pub fn run(args: Vec<String>) -> i32 {
             format,
             fail_on_conflict,
             allow_outside_paths,
+            ..
         } => conflicts_command(
             &mut stdout,
             &paths,
@@ -837,6 +912,7 @@ fn load(
         paths,
         &Options {
             allow_outside_paths,
+            limits: work_limits(),
         },
         &LIMITS.with(std::cell::Cell::get),
         timings,
@@ -882,7 +958,11 @@ fn escape_lines(text: &str) -> String {
 
 fn load_failed(f: &crate::LoadFailure) -> i32 {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{}", escape_lines(&f.render()));
+    let _ = writeln!(
+        err,
+        "{}",
+        escape_lines(&f.render_limited(work_limits().errors))
+    );
     let n = f.errors.len();
     let _ = writeln!(
         err,

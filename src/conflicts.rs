@@ -75,10 +75,19 @@ pub fn find(model: &Model) -> Found {
     let full = |out: &BTreeSet<Conflict>| out.len() >= MAX_CONFLICTS;
     let mut truncated = false;
     // Pairs under one key.
+    let budget = model.limits.conflicts_per_key;
     'keys: for (key, rows) in &keys {
         let functional = model.relations[key.relation as usize].functional;
+        // Pairs examined under this key: many facts on one key cost n²/2
+        // pairs, so past the limit the key's listing stops (and says so).
+        let mut examined = 0usize;
         for (i, a) in rows.iter().enumerate() {
             for b in &rows[i + 1..] {
+                examined += 1;
+                if examined > budget {
+                    truncated = true;
+                    continue 'keys;
+                }
                 for (x, y) in [(*a, *b), (*b, *a)] {
                     let Some(kind) = refutes(model, x, y, functional) else {
                         continue;
@@ -112,7 +121,14 @@ pub fn find(model: &Model) -> Found {
                 continue;
             };
             let (members, listed_keys) = (&only.members, &only.listed_keys);
+            // Keys examined for this `only`, within the same budget.
+            let mut examined = 0usize;
             for (key, rows) in keys.iter().filter(|k| k.0.relation == *rel) {
+                examined += 1;
+                if examined > budget {
+                    truncated = true;
+                    break;
+                }
                 let inside = key.args.iter().all(|a| match a {
                     KeyArg::Entity(e) => members.contains(e),
                     KeyArg::Text(_) => true,

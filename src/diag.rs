@@ -182,6 +182,14 @@ pub enum ErrorKind {
         count: u128,
         limit: u128,
     },
+    /// A limit on work (`crate::limits`): what went over, by how much, and
+    /// the flag that raises the limit.
+    LimitExceeded {
+        what: String,
+        count: u128,
+        limit: u128,
+        flag: &'static str,
+    },
     BadVariable {
         name: String,
         reason: String,
@@ -389,11 +397,20 @@ impl fmt::Display for ErrorKind {
             ),
             DefinitionTooDeep { name, limit } => write!(
                 f,
-                "definition `{name}` nests definitions more than {limit} deep"
+                "definition `{name}` nests definitions more than {limit} deep; raise the limit with `--max-definition-depth`"
             ),
             TooManyBindings { count, limit } => write!(
                 f,
-                "claim ranges over {count} quantifier bindings (nested quantifiers multiply, definitions included), more than the limit of {limit}"
+                "claim ranges over {count} quantifier bindings (nested quantifiers multiply, definitions included), more than the limit of {limit}; raise it with `--max-bindings`"
+            ),
+            LimitExceeded {
+                what,
+                count,
+                limit,
+                flag,
+            } => write!(
+                f,
+                "{what}: {count}, more than the limit of {limit}; raise it with `{flag}` if this is meant"
             ),
             BadVariable { name, reason } => write!(f, "`{name}` cannot be a variable: {reason}"),
             AsOfNotAllowed { context } => write!(

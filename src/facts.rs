@@ -219,7 +219,11 @@ impl<'t> Locator<'t> {
                 }
             }
         }
-        // A flow mapping (`{a: x, b: y}`): the key after `{` or `,`.
+        // A flow mapping (`{a: x, b: y}`): the key after `{` or `,`. An
+        // empty key (YAML null, `{}: x`) is found everywhere: never search it.
+        if key.is_empty() {
+            return None;
+        }
         for i in from..to.min(self.lines.len()) {
             let c = self.content(i);
             let mut search = 0;

@@ -15,6 +15,7 @@ pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod fmt;
+pub mod limits;
 pub mod load;
 pub mod logic;
 pub mod lsp;
@@ -53,10 +54,15 @@ impl LoadFailure {
     /// The errors rendered with their snippets, in file order, up to
     /// [`MAX_ERROR_OUTPUT`] bytes; then a line saying how many are not shown.
     pub fn render(&self) -> String {
+        self.render_limited(limits::Limits::default().errors)
+    }
+
+    /// As `render`, showing at most `max_errors` errors; the rest are counted.
+    pub fn render_limited(&self, max_errors: usize) -> String {
         let mut out = String::new();
         let mut index = load::LineIndex::default();
         for (i, d) in self.errors.iter().enumerate() {
-            if out.len() >= MAX_ERROR_OUTPUT {
+            if out.len() >= MAX_ERROR_OUTPUT || i >= max_errors {
                 let rest = self.errors.len() - i;
                 out.push_str(&format!(
                     "… {rest} more error{} not shown\n",

@@ -338,6 +338,8 @@ pub struct Model {
     /// `only` facts by relation.
     pub closed_worlds: HashMap<RelId, Vec<FactId>>,
     pub assertions: Vec<Assertion>,
+    /// The limits the workspace was checked with; evaluation keeps to them.
+    pub limits: crate::limits::Limits,
 }
 
 impl Model {

@@ -19,10 +19,6 @@ use crate::value::{self, ValueKind, MAX_PHRASE_TOKENS};
 
 /// Deepest nesting of parentheses, negations and quantifiers in one claim.
 pub const MAX_DEPTH: usize = 128;
-/// Most bindings a claim's nested quantifiers may range over together.
-pub const MAX_BINDINGS: u128 = 1_000_000;
-/// Most partial matches tried for one template at one position.
-const MATCH_BUDGET: usize = 20_000;
 /// A template whose first word has more spellings than this (optional parts
 /// multiply them) is tried at every position instead of being indexed.
 const MAX_INDEXED_SPELLINGS: usize = 64;
@@ -137,6 +133,7 @@ pub struct Lexicon<'a> {
     pub names: &'a HashMap<String, Vec<(Vec<String>, EntityId)>>,
     /// Group names (lower-cased, folded) → group.
     pub group_index: &'a HashMap<String, GroupId>,
+    pub limits: &'a crate::limits::Limits,
 }
 
 impl Lexicon<'_> {
@@ -299,6 +296,8 @@ pub struct Reader<'a> {
     /// Tokens of the last atom read: where a loose reading may explain the
     /// words after it.
     last_atom: Option<(usize, usize)>,
+    /// A template whose matching at some position ran out of steps.
+    out_of_steps: std::cell::Cell<Option<(Target, usize)>>,
 }
 
 /// The error of a read: what went wrong is already in `Reader::errors`.
@@ -338,6 +337,7 @@ impl<'a> Reader<'a> {
             uses: Vec::new(),
             errors: Vec::new(),
             quiet_unknown_relation: false,
+            out_of_steps: std::cell::Cell::new(None),
             last_atom: None,
         }
     }
@@ -680,12 +680,12 @@ impl<'a> Reader<'a> {
         let count: u128 = (0..k).map(|x| n.saturating_sub(x)).product::<u128>();
         let outer = self.bindings;
         let total = outer.saturating_mul(count.max(1));
-        if total > MAX_BINDINGS {
+        if total > self.lex.limits.bindings {
             self.error(
                 self.span_of(pos, j + 1),
                 ErrorKind::TooManyBindings {
                     count: total,
-                    limit: MAX_BINDINGS,
+                    limit: self.lex.limits.bindings,
                 },
             );
             return Err(Reported);
@@ -995,7 +995,7 @@ impl<'a> Reader<'a> {
                 problems: Vec::new(),
                 spans: Vec::new(),
             };
-            let mut budget = MATCH_BUDGET;
+            let mut budget = self.lex.limits.match_steps;
             self.dfs(
                 &tpl.parts,
                 slots,
@@ -1006,6 +1006,9 @@ impl<'a> Reader<'a> {
                 &mut out,
                 &mut budget,
             );
+            if budget == 0 && !loose {
+                self.out_of_steps.set(Some((target, ti)));
+            }
             // The longest match of this template; among equals, fewest problems.
             let Some(m) = out
                 .into_iter()
@@ -1040,6 +1043,24 @@ impl<'a> Reader<'a> {
     /// Reads the atom at `pos`, if a template matches there.
     fn atom(&mut self, pos: usize) -> R<Option<(Claim, usize)>> {
         let found = self.matches(pos, false);
+        if let Some((target, i)) = self.out_of_steps.take() {
+            // A longest match cut short would be a wrong reading: stop.
+            let what = format!(
+                "matching `{} at `{}` takes too many steps",
+                self.describe(target, i),
+                self.text_of(pos, (pos + 8).min(self.toks.len()))
+            );
+            self.error(
+                self.tok(pos).map_or(self.end_span(), |t| t.span),
+                ErrorKind::LimitExceeded {
+                    what,
+                    count: self.lex.limits.match_steps as u128 + 1,
+                    limit: self.lex.limits.match_steps as u128,
+                    flag: "--max-match-steps",
+                },
+            );
+            return Err(Reported);
+        }
         let Some(end) = found.iter().map(|m| m.2.end).max() else {
             return Ok(None);
         };

@@ -1,7 +1,7 @@
 //! The analyzer's second half: sources, facts (`says:`, structured, `only:`),
 //! the fact index, quotes, and the assertions of the rule files.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::claims::{read_fact_sentence, Context, Reader};
@@ -118,29 +118,51 @@ impl Analyzer {
                 }
             }
         }
-        // A `via` chain must end at a document.
+        // A `via` chain must end at a document, within the limit: each walk
+        // stops after `via_depth` steps, so chains cost O(sources × limit).
+        let limit = self.model.limits.via_depth;
+        let mut broken = Vec::new();
         for sid in 0..self.model.sources.len() {
-            let mut seen = HashSet::new();
+            let mut seen: Vec<usize> = vec![sid];
             let mut cur = sid;
+            let mut problem = None;
             while let Some(v) = self.model.sources[cur].via {
-                if !seen.insert(cur) {
-                    let s = &self.model.sources[sid];
-                    let loc = s.loc.expect("sources from files have a place");
-                    self.error(
-                        loc.file,
-                        loc.span,
-                        ErrorKind::BadFact {
-                            message: format!(
-                                "source `{}` is quoted via a chain that loops back to itself",
-                                s.id
-                            ),
-                        },
-                    );
-                    self.model.sources[sid].via = None;
+                cur = v as usize;
+                if seen.contains(&cur) {
+                    problem = Some(None);
                     break;
                 }
-                cur = v as usize;
+                if seen.len() > limit {
+                    problem = Some(Some(seen.len()));
+                    break;
+                }
+                seen.push(cur);
             }
+            let Some(problem) = problem else { continue };
+            let s = &self.model.sources[sid];
+            let loc = s.loc.expect("sources from files have a place");
+            let kind = match problem {
+                None => ErrorKind::BadFact {
+                    message: format!(
+                        "source `{}` is quoted via a chain that loops back to itself",
+                        s.id
+                    ),
+                },
+                Some(n) => ErrorKind::LimitExceeded {
+                    what: format!(
+                        "source `{}` reaches its document through more `via` steps than allowed",
+                        s.id
+                    ),
+                    count: n as u128,
+                    limit: limit as u128,
+                    flag: "--max-via-depth",
+                },
+            };
+            self.error(loc.file, loc.span, kind);
+            broken.push(sid);
+        }
+        for sid in broken {
+            self.model.sources[sid].via = None;
         }
     }
 

@@ -25,14 +25,13 @@ use crate::value::{self, ValueKind};
 use crate::Timings;
 use claims::{Context, DefHead, Lexicon, Reader, TemplateIndex};
 
-/// Longest chain of definitions using definitions.
-pub const MAX_DEFINITION_DEPTH: usize = 32;
-
 /// Choices the command line makes about analysis.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Let a source's `text:` name a file outside the workspace.
     pub allow_outside_paths: bool,
+    /// Limits on work (see `limits`).
+    pub limits: crate::limits::Limits,
 }
 
 /// Builds the model of a loaded workspace, or returns every error found.
@@ -71,6 +70,7 @@ pub fn analyze_partial_timed(
         allow_outside_paths: options.allow_outside_paths,
         ..Analyzer::default()
     };
+    a.model.limits = options.limits.clone();
     a.run(files, timings);
     a.drop_consequences();
     a.errors.sort_by_key(|d| d.loc);
@@ -111,7 +111,7 @@ struct Analyzer {
     /// The workspace's folders (source texts must resolve inside them).
     roots: Vec<std::path::PathBuf>,
     /// Bindings each definition's body ranges over (see `bindings`).
-    binding_memo: HashMap<DefId, u128>,
+    binding_memo: HashMap<DefId, (u128, u128)>,
 }
 
 struct Rules<'f> {
@@ -798,6 +798,7 @@ impl Analyzer {
             definitions: &self.def_heads,
             names: &self.names,
             group_index: &self.group_index,
+            limits: &self.model.limits,
         }
     }
 
@@ -940,13 +941,21 @@ impl Analyzer {
         let n = pending.len();
         let mut depth: Vec<Option<usize>> = vec![None; n];
         let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+        /// Why a walk stopped: a cycle (the definitions on it), or a chain
+        /// deeper than the limit (checked before going deeper, so a long
+        /// chain never recurses past the limit).
+        enum Stop {
+            Cycle(Vec<usize>),
+            Deep,
+        }
         fn visit(
             i: usize,
             uses: &[Vec<u32>],
             state: &mut [u8],
             depth: &mut [Option<usize>],
             stack: &mut Vec<usize>,
-        ) -> Result<usize, Vec<usize>> {
+            limit: usize,
+        ) -> Result<usize, Stop> {
             if state[i] == 2 {
                 return Ok(depth[i].unwrap_or(0));
             }
@@ -954,7 +963,10 @@ impl Analyzer {
                 let from = stack.iter().position(|&x| x == i).unwrap_or(0);
                 let mut cycle = stack[from..].to_vec();
                 cycle.push(i);
-                return Err(cycle);
+                return Err(Stop::Cycle(cycle));
+            }
+            if stack.len() > limit {
+                return Err(Stop::Deep);
             }
             state[i] = 1;
             stack.push(i);
@@ -963,29 +975,40 @@ impl Analyzer {
             deps.sort();
             deps.dedup();
             for u in deps {
-                d = d.max(1 + visit(u as usize, uses, state, depth, stack)?);
+                match visit(u as usize, uses, state, depth, stack, limit) {
+                    Ok(e) => d = d.max(1 + e),
+                    Err(Stop::Deep) => {
+                        // Unsettled: walked again from its own start, where
+                        // its own depth is measured.
+                        stack.pop();
+                        state[i] = 0;
+                        return Err(Stop::Deep);
+                    }
+                    Err(cycle) => return Err(cycle),
+                }
             }
             stack.pop();
             state[i] = 2;
             depth[i] = Some(d);
             Ok(d)
         }
+        let limit = self.model.limits.definition_depth;
         for i in 0..n {
             let mut stack = Vec::new();
-            match visit(i, &uses, &mut state, &mut depth, &mut stack) {
-                Ok(d) if d > MAX_DEFINITION_DEPTH => {
+            match visit(i, &uses, &mut state, &mut depth, &mut stack, limit) {
+                Ok(d) if d <= limit => {}
+                Ok(_) | Err(Stop::Deep) => {
                     self.error(
                         pending[i].file,
                         pending[i].span,
                         ErrorKind::DefinitionTooDeep {
                             name: pending[i].name.clone(),
-                            limit: MAX_DEFINITION_DEPTH,
+                            limit,
                         },
                     );
                     read[i] = None;
                 }
-                Ok(_) => {}
-                Err(cycle) => {
+                Err(Stop::Cycle(cycle)) => {
                     let names = cycle.iter().map(|&c| pending[c].name.clone()).collect();
                     let first = cycle[0];
                     self.error(
@@ -1033,31 +1056,36 @@ impl Analyzer {
     }
 }
 
-/// How many bindings evaluating `claim` ranges over: nested quantifiers
-/// multiply, and an atom of a definition counts its body's (memoized in
-/// `memo`). Saturates instead of overflowing.
-pub fn bindings(model: &Model, claim: &Claim, memo: &mut HashMap<DefId, u128>) -> u128 {
+/// What evaluating `claim` costs: the quantifier bindings it ranges over
+/// (nested quantifiers multiply) and the atom evaluations it does (each atom
+/// once per binding of the quantifiers around it). An atom of a definition
+/// costs its body's (memoized in `memo`). Saturates instead of overflowing.
+pub fn cost(model: &Model, claim: &Claim, memo: &mut HashMap<DefId, (u128, u128)>) -> (u128, u128) {
     match claim {
         Claim::Atom(a) => match a.target {
-            Target::Relation(_) => 1,
+            Target::Relation(_) => (1, 1),
             Target::Definition(d) => {
                 if let Some(&n) = memo.get(&d) {
                     return n;
                 }
                 let n = match &model.definitions[d as usize].body {
-                    Some(body) => bindings(model, body, memo),
-                    None => 1,
+                    Some(body) => cost(model, body, memo),
+                    None => (1, 1),
                 };
                 memo.insert(d, n);
                 n
             }
         },
-        Claim::Not(c) => bindings(model, c, memo),
-        Claim::And(all) | Claim::Or(all) => all
-            .iter()
-            .map(|c| bindings(model, c, memo))
-            .max()
-            .unwrap_or(1),
+        Claim::Not(c) => cost(model, c, memo),
+        Claim::And(all) | Claim::Or(all) => {
+            let (mut bindings, mut work) = (1u128, 0u128);
+            for c in all {
+                let (b, w) = cost(model, c, memo);
+                bindings = bindings.max(b);
+                work = work.saturating_add(w);
+            }
+            (bindings, work)
+        }
         Claim::Quant {
             vars, group, body, ..
         } => {
@@ -1065,21 +1093,32 @@ pub fn bindings(model: &Model, claim: &Claim, memo: &mut HashMap<DefId, u128>) -
             let count: u128 = (0..vars.len() as u128)
                 .map(|x| n.saturating_sub(x))
                 .product();
-            count.max(1).saturating_mul(bindings(model, body, memo))
+            let (b, w) = cost(model, body, memo);
+            (count.max(1).saturating_mul(b), count.saturating_mul(w))
         }
     }
 }
 
-/// The error for a claim that ranges over too many bindings, if it does.
+/// The error for a claim that ranges over too many bindings or evaluates
+/// too many atoms, if it does.
 fn too_many_bindings(
     model: &Model,
     claim: &Claim,
-    memo: &mut HashMap<DefId, u128>,
+    memo: &mut HashMap<DefId, (u128, u128)>,
 ) -> Option<ErrorKind> {
-    let count = bindings(model, claim, memo);
-    (count > claims::MAX_BINDINGS).then_some(ErrorKind::TooManyBindings {
-        count,
-        limit: claims::MAX_BINDINGS,
+    let (bindings, work) = cost(model, claim, memo);
+    let limits = &model.limits;
+    if bindings > limits.bindings {
+        return Some(ErrorKind::TooManyBindings {
+            count: bindings,
+            limit: limits.bindings,
+        });
+    }
+    (work > limits.work).then(|| ErrorKind::LimitExceeded {
+        what: "atom evaluations of this claim (each atom once per binding of the quantifiers around it, definitions included)".into(),
+        count: work,
+        limit: limits.work,
+        flag: "--max-work",
     })
 }
 
@@ -1198,6 +1237,7 @@ pub fn read_claim(
         definitions: &heads,
         names: &names,
         group_index: &group_index,
+        limits: &model.limits,
     };
     let (claim_toks, as_of) = facts::split_as_of(&toks);
     let as_of = match as_of {

@@ -197,8 +197,9 @@ pub fn render_conflicts(
     if found.truncated {
         let _ = writeln!(
             out,
-            "{n} conflicts shown; more exist (the listing stops at {})",
-            crate::conflicts::MAX_CONFLICTS
+            "{n} conflicts shown; more may exist (the listing stops at {} pairs, and at {} pairs of facts examined per key: raise it with --max-conflicts-per-key)",
+            crate::conflicts::MAX_CONFLICTS,
+            model.limits.conflicts_per_key
         );
     } else {
         let _ = writeln!(out, "{n} conflict{}", if n == 1 { "" } else { "s" });

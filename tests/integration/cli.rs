@@ -649,7 +649,7 @@ fn conflicts_stop_listing_at_the_limit() {
         .expect_code(0);
     assert!(
         out.stdout
-            .ends_with("10000 conflicts shown; more exist (the listing stops at 10000)\n"),
+            .ends_with("10000 conflicts shown; more may exist (the listing stops at 10000 pairs, and at 1000000 pairs of facts examined per key: raise it with --max-conflicts-per-key)\n"),
         "{}",
         &out.stdout[out.stdout.len() - 200..]
     );

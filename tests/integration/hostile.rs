@@ -154,3 +154,37 @@ fn a_closed_pipe_ends_every_command_quietly() {
         );
     }
 }
+
+/// A rule file whose one claim is a conjunction of `atoms` atoms.
+fn long_conjunction(atoms: usize) -> tempfile::TempDir {
+    let claim = vec!["Ann likes Bob"; atoms].join(" and ");
+    crate::workspace(&[
+        (
+            "rules.claims",
+            &format!(
+                "relation r: {{a}} likes {{b}}\nentity Ann (person)\nentity Bob (person)\nassert: {claim}\n"
+            ),
+        ),
+        (
+            "facts.yaml",
+            "sources:\n  - id: s\nfacts:\n  - says: Ann likes Bob\n    source: s\n",
+        ),
+    ])
+}
+
+#[test]
+fn legitimate_large_input_is_checked_normally() {
+    // Within every limit: a 30,000-atom conjunction (the ignored test below
+    // runs the full 300,000-atom, 5 MB file, slow in a debug build).
+    let ws = long_conjunction(30_000);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(0);
+    assert!(out.stdout.contains("1 passed, 0 failed"), "{}", out.stdout);
+}
+
+#[test]
+#[ignore = "slow in a debug build: cargo test --release -- --ignored"]
+fn a_300_000_atom_conjunction_is_checked_normally() {
+    let ws = long_conjunction(300_000);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(0);
+    assert!(out.stdout.contains("1 passed, 0 failed"), "{}", out.stdout);
+}
