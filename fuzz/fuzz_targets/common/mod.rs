@@ -51,7 +51,7 @@ pub fn run(parts: &[(&str, FileKind, &str)]) -> Outcome {
                 results: &results,
             };
             let style = Style { color: false };
-            let _ = report::human::render(&run, style);
+            let _ = report::human::render(&run, style, &report::human::Options::default());
             let _ = report::json::render(&run);
             let _ = report::ci::junit(&run);
             let _ = report::ci::github(&run);
