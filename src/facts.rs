@@ -80,8 +80,10 @@ pub struct RawFact {
     pub span: Span,
 }
 
-const TOP_KEYS: [&str; 4] = ["sources", "entities", "groups", "facts"];
-const SOURCE_KEYS: [&str; 9] = [
+/// The keys a fact file may hold, by section (also offered by the editor's
+/// completion, so the two can never disagree).
+pub const TOP_KEYS: [&str; 4] = ["sources", "entities", "groups", "facts"];
+pub const SOURCE_KEYS: [&str; 9] = [
     "id",
     "title",
     "publisher",
@@ -92,8 +94,8 @@ const SOURCE_KEYS: [&str; 9] = [
     "role",
     "via",
 ];
-const ENTITY_KEYS: [&str; 3] = ["name", "kind", "aka"];
-const FACT_KEYS: [&str; 10] = [
+pub const ENTITY_KEYS: [&str; 3] = ["name", "kind", "aka"];
+pub const FACT_KEYS: [&str; 10] = [
     "says", "relation", "args", "negated", "only", "among", "source", "quote", "as_of", "note",
 ];
 const JSON_FACT_KEYS: [&str; 7] = [

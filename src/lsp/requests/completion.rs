@@ -390,25 +390,14 @@ fn sources(ws: &Workspace) -> Vec<CompletionItem> {
 
 /// Keys of each top-level section of a YAML fact file.
 fn keys_of(section: &str) -> &'static [&'static str] {
+    use crate::facts::{ENTITY_KEYS, FACT_KEYS, SOURCE_KEYS, TOP_KEYS};
     match section {
-        "sources" => &[
-            "id",
-            "title",
-            "publisher",
-            "date",
-            "url",
-            "text",
-            "name",
-            "role",
-            "via",
-        ],
-        "entities" => &["name", "kind", "aka"],
-        "groups" => &["name", "members"],
-        "facts" => &[
-            "says", "relation", "args", "only", "among", "source", "quote", "as_of", "negated",
-            "note",
-        ],
-        _ => &["sources", "entities", "groups", "facts"],
+        "sources" => &SOURCE_KEYS,
+        "entities" => &ENTITY_KEYS,
+        // `groups` maps each group's name to its members: no fixed keys.
+        "groups" => &[],
+        "facts" => &FACT_KEYS,
+        _ => &TOP_KEYS,
     }
 }
 
