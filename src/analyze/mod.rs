@@ -1180,6 +1180,57 @@ fn date_value(text: &str, span: Span) -> Result<crate::model::Value, (Span, Erro
     }
 }
 
+/// The lookups claim reading needs, rebuilt from a finished model: for
+/// `eval`'s claim and the editor's claims-only re-read (`run` builds the same
+/// ones as declarations resolve).
+struct ClaimLookups {
+    names: HashMap<String, Vec<(Vec<String>, EntityId)>>,
+    group_index: HashMap<String, GroupId>,
+    def_heads: Vec<DefHead>,
+    template_index: TemplateIndex,
+}
+
+impl ClaimLookups {
+    fn of(model: &Model) -> ClaimLookups {
+        let mut names: HashMap<String, Vec<(Vec<String>, EntityId)>> = HashMap::new();
+        for (id, e) in model.entities.iter().enumerate() {
+            for n in std::iter::once(&e.name).chain(&e.aliases) {
+                if let Some(words) = name_words(n) {
+                    names
+                        .entry(words[0].clone())
+                        .or_default()
+                        .push((words, id as EntityId));
+                }
+            }
+        }
+        for v in names.values_mut() {
+            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+            v.dedup();
+        }
+        let group_index = model
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (fold_spaces(&g.name).to_lowercase(), i as GroupId))
+            .collect();
+        let def_heads: Vec<DefHead> = model
+            .definitions
+            .iter()
+            .map(|d| DefHead {
+                slots: d.slots.clone(),
+                template: d.template.clone(),
+            })
+            .collect();
+        let template_index = TemplateIndex::build(&model.relations, &def_heads);
+        ClaimLookups {
+            names,
+            group_index,
+            def_heads,
+            template_index,
+        }
+    }
+}
+
 /// Reads one claim (`claimcheck eval`) against an analyzed model. `file` holds
 /// the claim's text, so errors point into it. A trailing `as of DATE` is split
 /// off as for an assertion.
@@ -1199,44 +1250,15 @@ pub fn read_claim(
             },
         )]);
     }
-    let mut names: HashMap<String, Vec<(Vec<String>, EntityId)>> = HashMap::new();
-    for (id, e) in model.entities.iter().enumerate() {
-        for n in std::iter::once(&e.name).chain(&e.aliases) {
-            if let Some(words) = name_words(n) {
-                names
-                    .entry(words[0].clone())
-                    .or_default()
-                    .push((words, id as EntityId));
-            }
-        }
-    }
-    for v in names.values_mut() {
-        v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-        v.dedup();
-    }
-    let group_index: HashMap<String, GroupId> = model
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.name.to_lowercase(), i as GroupId))
-        .collect();
-    let heads: Vec<DefHead> = model
-        .definitions
-        .iter()
-        .map(|d| DefHead {
-            slots: d.slots.clone(),
-            template: d.template.clone(),
-        })
-        .collect();
-    let index = TemplateIndex::build(&model.relations, &heads);
+    let lookups = ClaimLookups::of(model);
     let lexicon = Lexicon {
-        index: &index,
+        index: &lookups.template_index,
         entities: &model.entities,
         groups: &model.groups,
         relations: &model.relations,
-        definitions: &heads,
-        names: &names,
-        group_index: &group_index,
+        definitions: &lookups.def_heads,
+        names: &lookups.names,
+        group_index: &lookups.group_index,
         limits: &model.limits,
     };
     let (claim_toks, as_of) = facts::split_as_of(&toks);
@@ -1272,8 +1294,9 @@ pub fn read_claim(
 /// before, when nothing but that file's assertions changed: the editor
 /// server re-reads the claims being typed instead of the whole workspace.
 /// The file's old assertions are replaced; returns the new ones' errors.
-/// It rebuilds the lookups `run` builds for reading claims: keep the two in
-/// step (`lsp::workspace`'s test compares this path with a full analysis).
+/// It rebuilds the lookups `run` builds for reading claims (`ClaimLookups`):
+/// keep the two in step (`lsp::workspace`'s test compares this path with a
+/// full analysis).
 pub fn reread_assertions(
     model: &mut Model,
     file: FileId,
@@ -1284,34 +1307,11 @@ pub fn reread_assertions(
         model: std::mem::take(model),
         ..Analyzer::default()
     };
-    for (id, e) in a.model.entities.iter().enumerate() {
-        for n in std::iter::once(&e.name).chain(&e.aliases) {
-            if let Some(words) = name_words(n) {
-                a.names
-                    .entry(words[0].clone())
-                    .or_default()
-                    .push((words, id as EntityId));
-            }
-        }
-    }
-    for v in a.names.values_mut() {
-        v.sort_by(|x, y| y.0.len().cmp(&x.0.len()).then(x.0.cmp(&y.0)));
-        v.dedup();
-    }
-    for (i, g) in a.model.groups.iter().enumerate() {
-        a.group_index
-            .insert(fold_spaces(&g.name).to_lowercase(), i as GroupId);
-    }
-    a.def_heads = a
-        .model
-        .definitions
-        .iter()
-        .map(|d| DefHead {
-            slots: d.slots.clone(),
-            template: d.template.clone(),
-        })
-        .collect();
-    a.template_index = TemplateIndex::build(&a.model.relations, &a.def_heads);
+    let lookups = ClaimLookups::of(&a.model);
+    a.names = lookups.names;
+    a.group_index = lookups.group_index;
+    a.def_heads = lookups.def_heads;
+    a.template_index = lookups.template_index;
     a.model.assertions.retain(|x| x.file != file);
     a.assertions(&[Rules { file, text, ast }]);
     *model = std::mem::take(&mut a.model);
