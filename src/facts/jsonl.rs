@@ -1,0 +1,497 @@
+//! JSONL fact files.
+
+use std::borrow::Cow;
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::*;
+use crate::diag::nearest;
+
+// ---------------------------------------------------------------------------
+// JSONL.
+
+/// A string of a JSONL fact, borrowed from the line unless it had escapes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lstr<'a> {
+    pub text: Cow<'a, str>,
+    pub span: Span,
+}
+
+impl Lstr<'_> {
+    pub fn owned(&self) -> Located {
+        Located {
+            text: self.text.to_string(),
+            span: self.span,
+        }
+    }
+}
+
+/// A JSON value where a single value belongs: its text (a string as is, a
+/// number as JSON writes it, `true`/`false`), `null`, or a list or object.
+enum JScalar<'a> {
+    Text(Cow<'a, str>),
+    Null,
+    Composite,
+}
+
+impl<'de> Deserialize<'de> for JScalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = JScalar<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(JScalar::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(JScalar::Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(JScalar::Text(Cow::Owned(v)))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(JScalar::Text(Cow::Borrowed(if v {
+                    "true"
+                } else {
+                    "false"
+                })))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(JScalar::Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(JScalar::Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                // As serde_json writes the number (`2500.5`, `1000.0`).
+                Ok(JScalar::Text(Cow::Owned(
+                    serde_json::Number::from_f64(v)
+                        .map_or_else(|| v.to_string(), |n| n.to_string()),
+                )))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(JScalar::Null)
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(JScalar::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(JScalar::Composite)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(JScalar::Composite)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `args`: absent or null, an object (pairs in order), or something else.
+enum JArgs<'a> {
+    Null,
+    Map(Vec<(Cow<'a, str>, JScalar<'a>)>),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for JArgs<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = JArgs<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = a.next_key::<CowStr<'de>>()? {
+                    out.push((k.0, a.next_value::<JScalar>()?));
+                }
+                Ok(JArgs::Map(out))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(JArgs::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(JArgs::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(JArgs::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(JArgs::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(JArgs::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(JArgs::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(JArgs::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `negated`: absent or null, a JSON boolean, or anything else.
+#[derive(Default)]
+enum JBool {
+    #[default]
+    Null,
+    Bool(bool),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for JBool {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = JBool;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(JBool::Bool(v))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(JBool::Null)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(JBool::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(JBool::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(JBool::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(JBool::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(JBool::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(JBool::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A map key, borrowed when it has no escapes.
+struct CowStr<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// One JSONL line as read: every known key, and the unknown ones.
+#[derive(Default)]
+struct JLine<'a> {
+    relation: Option<JScalar<'a>>,
+    source: Option<JScalar<'a>>,
+    quote: Option<JScalar<'a>>,
+    as_of: Option<JScalar<'a>>,
+    note: Option<JScalar<'a>>,
+    args: Option<JArgs<'a>>,
+    negated: JBool,
+    unknown: Vec<Cow<'a, str>>,
+}
+
+/// The marker error of a line that is valid JSON but no object.
+const NOT_AN_OBJECT: &str = "claimcheck: not an object";
+
+impl<'de> Deserialize<'de> for JLine<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = JLine<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(NOT_AN_OBJECT)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut l = JLine::default();
+                while let Some(k) = a.next_key::<CowStr<'de>>()? {
+                    // A repeated key: the last one counts (as in a JSON object).
+                    match k.0.as_ref() {
+                        "relation" => l.relation = Some(a.next_value()?),
+                        "source" => l.source = Some(a.next_value()?),
+                        "quote" => l.quote = Some(a.next_value()?),
+                        "as_of" => l.as_of = Some(a.next_value()?),
+                        "note" => l.note = Some(a.next_value()?),
+                        "args" => l.args = Some(a.next_value()?),
+                        "negated" => l.negated = a.next_value()?,
+                        _ => {
+                            a.next_value::<IgnoredAny>()?;
+                            if !l.unknown.contains(&k.0) {
+                                l.unknown.push(k.0);
+                            }
+                        }
+                    }
+                }
+                Ok(l)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A structured fact read from one JSONL line, its strings borrowed from the
+/// file's text where they have no escapes.
+#[derive(Clone, Debug)]
+pub struct JsonlFact<'a> {
+    pub relation: Lstr<'a>,
+    pub source: Lstr<'a>,
+    /// In key order; a repeated key once (its last value).
+    pub args: Vec<(Lstr<'a>, Lstr<'a>)>,
+    pub negated: bool,
+    pub quote: Option<Lstr<'a>>,
+    pub as_of: Option<Lstr<'a>>,
+    pub note: Option<Cow<'a, str>>,
+    /// The line, from its first non-blank byte.
+    pub span: Span,
+}
+
+/// The span of `"key"` in `body` (which starts at byte `start`), else `here`.
+fn key_span(body: &str, start: usize, key: &str, here: Span) -> Span {
+    let b = body.as_bytes();
+    let mut from = 0;
+    while let Some(p) = body[from..].find(key) {
+        let p = from + p;
+        if p > 0 && b[p - 1] == b'"' && b.get(p + key.len()) == Some(&b'"') {
+            return Span::new(start + p - 1, start + p + key.len() + 1);
+        }
+        from = p + 1;
+    }
+    here
+}
+
+fn json_error(e: &serde_json::Error, body: &str, start: usize) -> FactError {
+    let col = e.column().saturating_sub(1).min(body.len());
+    let msg = e.to_string();
+    let msg = msg
+        .find(" at line ")
+        .map_or(msg.clone(), |i| msg[..i].to_string());
+    // The column counts bytes; keep the span on a character boundary.
+    let mut at = col;
+    while at > 0 && !body.is_char_boundary(at) {
+        at -= 1;
+    }
+    (
+        Span::new(start + at, start + at + 1),
+        ErrorKind::Json { message: msg },
+    )
+}
+
+/// Reads one line of a JSONL file. `line` is the line with its end, `start`
+/// its byte offset in the file. `None` when the line is blank or has errors
+/// (pushed to `errors`).
+pub fn parse_jsonl_line<'a>(
+    line: &'a str,
+    start: usize,
+    errors: &mut Vec<FactError>,
+) -> Option<JsonlFact<'a>> {
+    let body = line.trim_end();
+    if body.trim().is_empty() {
+        return None;
+    }
+    let mark = errors.len();
+    let lead = body.len() - body.trim_start().len();
+    let here = Span::new(start + lead, start + body.len());
+    let find = |key: &str| key_span(body, start, key, here);
+    let l: JLine = match serde_json::from_str(body) {
+        Ok(l) => l,
+        Err(e) if e.classify() == serde_json::error::Category::Data => {
+            // Valid JSON that is no object, or a syntax error further on.
+            match serde_json::from_str::<IgnoredAny>(body) {
+                Err(e) => errors.push(json_error(&e, body, start)),
+                Ok(_) => errors.push((
+                    here,
+                    ErrorKind::Json {
+                        message: "each line is one JSON object".into(),
+                    },
+                )),
+            }
+            return None;
+        }
+        Err(e) => {
+            errors.push(json_error(&e, body, start));
+            return None;
+        }
+    };
+    let mut ok = true;
+    for k in &l.unknown {
+        ok = false;
+        errors.push((
+            find(k),
+            ErrorKind::UnknownKey {
+                key: k.to_string(),
+                context: "a JSONL fact",
+                suggestions: nearest(k, JSON_FACT_KEYS),
+            },
+        ));
+    }
+    let get = |v: Option<JScalar<'a>>, key: &str| -> Option<Lstr<'a>> {
+        match v {
+            Some(JScalar::Text(t)) => Some(Lstr {
+                text: t,
+                span: find(key),
+            }),
+            _ => None,
+        }
+    };
+    let parsed = (|| {
+        let Some(relation) = get(l.relation, "relation") else {
+            errors.push((
+                here,
+                ErrorKind::MissingField {
+                    field: "relation",
+                    context: "a JSONL fact",
+                },
+            ));
+            return None;
+        };
+        let Some(source) = get(l.source, "source") else {
+            errors.push((
+                here,
+                ErrorKind::MissingField {
+                    field: "source",
+                    context: "a JSONL fact",
+                },
+            ));
+            return None;
+        };
+        let mut args = Vec::new();
+        match l.args {
+            Some(JArgs::Map(pairs)) => {
+                // Key order, and a repeated key's last value.
+                let mut pairs: Vec<(Cow<str>, JScalar)> = pairs;
+                pairs.reverse();
+                let mut seen: Vec<Cow<str>> = Vec::new();
+                pairs.retain(|(k, _)| {
+                    if seen.contains(k) {
+                        false
+                    } else {
+                        seen.push(k.clone());
+                        true
+                    }
+                });
+                pairs.sort_by(|a, b| a.0.cmp(&b.0));
+                for (k, v) in pairs {
+                    let sp = find(&k);
+                    match v {
+                        JScalar::Text(t) => {
+                            args.push((Lstr { text: k, span: sp }, Lstr { text: t, span: sp }))
+                        }
+                        _ => {
+                            ok = false;
+                            errors.push((
+                                sp,
+                                ErrorKind::BadFact {
+                                    message: format!("argument `{k}` must be a string or a number"),
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+            None | Some(JArgs::Null) => {}
+            Some(JArgs::Other) => {
+                ok = false;
+                errors.push((
+                    find("args"),
+                    ErrorKind::BadFact {
+                        message: "`args` maps slot names to values".into(),
+                    },
+                ));
+            }
+        }
+        let negated = match l.negated {
+            JBool::Null => false,
+            JBool::Bool(b) => b,
+            JBool::Other => {
+                ok = false;
+                errors.push((
+                    find("negated"),
+                    ErrorKind::BadFact {
+                        message: "`negated` is `true` or `false`".into(),
+                    },
+                ));
+                false
+            }
+        };
+        if !ok {
+            return None;
+        }
+        Some(JsonlFact {
+            relation,
+            source,
+            args,
+            negated,
+            quote: get(l.quote, "quote"),
+            as_of: get(l.as_of, "as_of"),
+            note: match l.note {
+                Some(JScalar::Text(t)) => Some(t),
+                _ => None,
+            },
+            span: here,
+        })
+    })();
+    let end = errors.len();
+    drop_explained_by_typos(errors, mark, end);
+    parsed
+}
+
+/// Parses a JSONL file: one structured fact per non-blank line (owned; the
+/// analyzer reads lines in parallel with `parse_jsonl_line`).
+pub fn parse_jsonl(text: &str) -> (Vec<RawFact>, Vec<FactError>) {
+    let mut facts = Vec::new();
+    let mut errors = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        if let Some(f) = parse_jsonl_line(line, start, &mut errors) {
+            facts.push(RawFact {
+                body: RawFactBody::Structured {
+                    relation: f.relation.owned(),
+                    args: f.args.iter().map(|(k, v)| (k.owned(), v.owned())).collect(),
+                    negated: f.negated,
+                },
+                source: f.source.owned(),
+                quote: f.quote.as_ref().map(Lstr::owned),
+                as_of: f.as_of.as_ref().map(Lstr::owned),
+                note: f.note.map(|n| n.to_string()),
+                span: f.span,
+            });
+        }
+    }
+    (facts, errors)
+}
