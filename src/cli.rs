@@ -557,13 +557,19 @@ fn check_command(out: &mut impl Write, args: &CheckArgs, timings: &mut Timings) 
         model: &ws.model,
         results: &results,
     };
-    let mut data = report::json::report(&run);
+    // The run's data (every assertion's evidence as JSON values) is built
+    // only for the formats written from it and for a baseline comparison:
+    // on a large workspace it costs more than the evaluation.
+    let needs_data = args.baseline.is_some()
+        || matches!(args.format, Format::Json | Format::Sarif | Format::Html);
+    let mut data = needs_data.then(|| timings.time("report", || report::json::report(&run)));
     let comparison = match &args.baseline {
         None => None,
         Some(path) => match report::baseline::Baseline::read(path) {
             Ok(old) => {
-                let c = report::baseline::compare(&old, &data);
-                data = data.with_changes(&c);
+                let d = data.take().expect("built for a baseline");
+                let c = report::baseline::compare(&old, &d);
+                data = Some(d.with_changes(&c));
                 Some(c)
             }
             Err(message) => return usage_failed(out, args, "bad_baseline", message),
@@ -587,11 +593,15 @@ fn check_command(out: &mut impl Write, args: &CheckArgs, timings: &mut Timings) 
             }
             human
         }
-        Format::Json => report::json::to_text(&data),
+        Format::Json => report::json::to_text(data.as_ref().expect("built for json")),
         Format::Junit => report::ci::junit(&run),
         Format::Github => report::ci::github(&run),
-        Format::Sarif => report::sarif::render(&data),
-        Format::Html => report::html::render(Some(&run), &data, args.max_matrix_sources),
+        Format::Sarif => report::sarif::render(data.as_ref().expect("built for sarif")),
+        Format::Html => report::html::render(
+            Some(&run),
+            data.as_ref().expect("built for html"),
+            args.max_matrix_sources,
+        ),
     });
     if args.format != Format::Human {
         if let Some(note) = &selected_note {
