@@ -99,7 +99,7 @@ impl TemplateIndex {
         let mut out: Vec<(Target, usize)> = match t.kind {
             TokenKind::Word | TokenKind::Comma | TokenKind::Colon => {
                 let mut v = self.anywhere.clone();
-                if let Some(w) = self.by_word.get(&t.norm) {
+                if let Some(w) = self.by_word.get(t.norm.as_str()) {
                     v.extend_from_slice(w);
                 }
                 v
@@ -176,7 +176,7 @@ impl Lexicon<'_> {
         let mut out = Vec::new();
         for (words, id) in self
             .names
-            .get(&first.norm)
+            .get(first.norm.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[])
         {
@@ -441,7 +441,7 @@ impl<'a> Reader<'a> {
         let suggestion = value::nearest_unit_word(&t.norm)?;
         Some(ErrorKind::BadUnit {
             error: value::ValueError::Misspelt {
-                word: t.text.clone(),
+                word: t.text.to_string(),
                 suggestion,
             },
         })
@@ -640,7 +640,7 @@ impl<'a> Reader<'a> {
                 self.error(
                     v.span,
                     ErrorKind::BadVariable {
-                        name: v.text.clone(),
+                        name: v.text.to_string(),
                         reason: reason.into(),
                     },
                 );
@@ -693,7 +693,7 @@ impl<'a> Reader<'a> {
         let first_var = self.vars.len() as u32;
         for v in &vars {
             self.vars.push(Var {
-                name: v.norm.clone(),
+                name: v.norm.to_string(),
                 group,
             });
         }
@@ -705,7 +705,7 @@ impl<'a> Reader<'a> {
         Ok(Some((
             Claim::Quant {
                 quantifier,
-                vars: vars.iter().map(|v| v.text.clone()).collect(),
+                vars: vars.iter().map(|v| v.text.to_string()).collect(),
                 first_var,
                 group,
                 body: Box::new(body),
@@ -727,11 +727,10 @@ impl<'a> Reader<'a> {
     fn value_hint(&self, kind: ValueKind, k: usize) -> Option<Problem> {
         let t = self.tok(k).filter(|t| t.kind == TokenKind::Word)?;
         match kind {
-            ValueKind::Date => {
-                hints::near_month(&t.text).map(|m| Problem::MonthTypo(t.span, t.text.clone(), m))
-            }
+            ValueKind::Date => hints::near_month(&t.text)
+                .map(|m| Problem::MonthTypo(t.span, t.text.to_string(), m)),
             ValueKind::Number => hints::number_word(&t.text)
-                .map(|v| Problem::NumberWord(t.span, t.text.clone(), Some(v))),
+                .map(|v| Problem::NumberWord(t.span, t.text.to_string(), Some(v))),
         }
     }
 
@@ -791,8 +790,8 @@ impl<'a> Reader<'a> {
                     out.push((
                         1,
                         Arg::Key(Term::Text {
-                            text: t.text.clone(),
-                            norm: t.norm.clone(),
+                            text: t.text.to_string(),
+                            norm: t.norm.to_string(),
                         }),
                         None,
                     ));
@@ -823,7 +822,7 @@ impl<'a> Reader<'a> {
                                     Arg::Key(Term::Param(p as u32)),
                                     Some(Problem::ParamKind {
                                         span: t.span,
-                                        name: t.text.clone(),
+                                        name: t.text.to_string(),
                                         kind: have.clone(),
                                         slot: slot.name.clone(),
                                         wants: w.clone(),
@@ -1146,7 +1145,7 @@ impl<'a> Reader<'a> {
                 self.error(
                     t.span,
                     ErrorKind::UnknownParam {
-                        name: p.clone(),
+                        name: p.to_string(),
                         suggestions: nearest(p, names),
                     },
                 );

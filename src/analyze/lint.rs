@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::diag::{Diagnostic, ErrorKind, FileId, Span};
 use crate::load::{FileKind, Files};
 use crate::syntax::ast::{Forms, Part, StatementKind, Template};
-use crate::syntax::parser::parse_rule_file;
+use crate::syntax::parser::parse_relations;
 
 /// Word pairs and words that start a number phrase.
 const NUMBER_PAIRS: [(&str, &str); 5] = [
@@ -30,8 +30,7 @@ pub fn warnings(files: &Files) -> Vec<Diagnostic> {
         if f.kind != FileKind::Rules {
             continue;
         }
-        let (ast, _) = parse_rule_file(&f.text);
-        for s in &ast.statements {
+        for s in &parse_relations(&f.text) {
             if let StatementKind::Relation(r) = &s.kind {
                 // A slot typed in one template is that type in all of them.
                 let mut kinds: HashMap<String, String> = HashMap::new();

@@ -2,6 +2,7 @@
 //! phrase) into tokens with byte spans. Built from nom recognizers. It knows
 //! nothing of templates or entities: words are just words.
 
+use compact_str::CompactString;
 use nom::{
     branch::alt,
     bytes::complete::{tag, take_while1},
@@ -35,9 +36,9 @@ pub struct Token {
     pub kind: TokenKind,
     /// The token as written (for a string: its content, unescaped; for a
     /// placeholder: the slot name).
-    pub text: String,
+    pub text: CompactString,
     /// Lower-cased `text`: what matching compares.
-    pub norm: String,
+    pub norm: CompactString,
     pub span: Span,
 }
 
@@ -120,8 +121,8 @@ pub fn lex(text: &str, base: usize) -> Result<Vec<Token>, (Span, ErrorKind)> {
             let end = base + (text.len() - r.len());
             tokens.push(Token {
                 kind: TokenKind::Text,
-                norm: fold_spaces(&content.to_lowercase()),
-                text: content,
+                norm: fold_spaces(&content.to_lowercase()).into(),
+                text: content.into(),
                 span: Span::new(at, end),
             });
             rest = r;
@@ -130,8 +131,8 @@ pub fn lex(text: &str, base: usize) -> Result<Vec<Token>, (Span, ErrorKind)> {
         if let Ok((r, name)) = placeholder(rest) {
             tokens.push(Token {
                 kind: TokenKind::Placeholder,
-                text: name.to_string(),
-                norm: name.to_lowercase(),
+                text: name.into(),
+                norm: lower(name),
                 span: Span::new(at, at + name.len() + 2),
             });
             rest = r;
@@ -140,8 +141,8 @@ pub fn lex(text: &str, base: usize) -> Result<Vec<Token>, (Span, ErrorKind)> {
         if let Ok((r, (kind, s))) = punct(rest) {
             tokens.push(Token {
                 kind,
-                text: s.to_string(),
-                norm: s.to_string(),
+                text: s.into(),
+                norm: s.into(),
                 span: Span::new(at, at + s.len()),
             });
             rest = r;
@@ -155,8 +156,8 @@ pub fn lex(text: &str, base: usize) -> Result<Vec<Token>, (Span, ErrorKind)> {
                     for (text, start) in [(n, at), (".", at + n.len())] {
                         tokens.push(Token {
                             kind: TokenKind::Word,
-                            text: text.to_string(),
-                            norm: text.to_lowercase(),
+                            text: text.into(),
+                            norm: lower(text),
                             span: Span::new(start, start + text.len()),
                         });
                     }
@@ -166,8 +167,8 @@ pub fn lex(text: &str, base: usize) -> Result<Vec<Token>, (Span, ErrorKind)> {
             }
             tokens.push(Token {
                 kind: TokenKind::Word,
-                text: w.to_string(),
-                norm: w.to_lowercase(),
+                text: w.into(),
+                norm: lower(w),
                 span: Span::new(at, at + w.len()),
             });
             rest = r;
@@ -185,8 +186,27 @@ pub fn lex(text: &str, base: usize) -> Result<Vec<Token>, (Span, ErrorKind)> {
     }
 }
 
+/// `s` lower-cased, without a detour through `String` when it already is
+/// (a short token then needs no allocation at all).
+fn lower(s: &str) -> CompactString {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        s.to_lowercase().into()
+    } else {
+        s.into()
+    }
+}
+
 /// Collapses runs of whitespace to one space and trims.
 pub fn fold_spaces(s: &str) -> String {
+    // Most text has nothing to fold: copy it as it is.
+    let b = s.as_bytes();
+    let plain = b.first().is_none_or(|&c| c != b' ')
+        && b.last().is_none_or(|&c| c != b' ')
+        && !b.windows(2).any(|w| w[1] == b' ' && w[0] == b' ')
+        && !s.chars().any(|c| c.is_whitespace() && c != ' ');
+    if plain {
+        return s.to_string();
+    }
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -197,7 +217,7 @@ pub fn name_words(name: &str) -> Option<Vec<String>> {
     if toks.is_empty() || toks.iter().any(|t| t.kind != TokenKind::Word) {
         return None;
     }
-    Some(toks.into_iter().map(|t| t.norm).collect())
+    Some(toks.into_iter().map(|t| t.norm.into_string()).collect())
 }
 
 #[cfg(test)]
@@ -208,7 +228,7 @@ mod tests {
         lex(s, 0)
             .unwrap()
             .into_iter()
-            .map(|t| (t.kind, t.text))
+            .map(|t| (t.kind, t.text.into_string()))
             .collect()
     }
 

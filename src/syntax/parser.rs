@@ -112,6 +112,23 @@ pub fn parse_rule_file(text: &str) -> (RuleFile, Vec<SyntaxError>) {
     (RuleFile { statements }, errors)
 }
 
+/// The `relation` statements of a `.claims` file that parse, and nothing
+/// else: for checks over templates, which need not lex every claim again.
+pub fn parse_relations(text: &str) -> Vec<Statement> {
+    let clean = blank_comments(text);
+    statement_ranges(&clean, &mut Vec::new())
+        .into_iter()
+        .filter(|&(start, end)| head(&clean[start..end]).0 == "relation")
+        .filter_map(|(start, end)| {
+            let kind = parse_statement(&clean[start..end], start).ok()?;
+            Some(Statement {
+                kind,
+                span: Span::new(start, end),
+            })
+        })
+        .collect()
+}
+
 fn found(t: Option<&Token>) -> String {
     match t {
         None => "the end of the statement".into(),
@@ -171,7 +188,7 @@ fn parse_statement(stmt: &str, base: usize) -> Result<StatementKind, SyntaxError
                 return Err((
                     v.span,
                     ErrorKind::UnknownVerdict {
-                        found: v.text.clone(),
+                        found: v.text.to_string(),
                         suggestions: nearest(&v.text, names),
                     },
                 ));
@@ -232,7 +249,7 @@ fn name_from(toks: &[Token]) -> Option<(Name, usize)> {
     if n == 0 {
         return None;
     }
-    let words: Vec<String> = toks[..n].iter().map(|t| t.norm.clone()).collect();
+    let words: Vec<String> = toks[..n].iter().map(|t| t.norm.to_string()).collect();
     let text = toks[..n]
         .iter()
         .map(|t| t.text.as_str())
@@ -258,8 +275,8 @@ fn parse_relation(rest: &str, base: usize) -> Result<StatementKind, SyntaxError>
         return Err(expected("a relation name", toks.first(), base + colon));
     };
     let name = Name {
-        text: name_tok.text.clone(),
-        words: vec![name_tok.norm.clone()],
+        text: name_tok.text.to_string(),
+        words: vec![name_tok.norm.to_string()],
         span: name_tok.span,
     };
     let (mut symmetric, mut functional) = (false, false);
