@@ -10,6 +10,7 @@ use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
 use std::borrow::Cow;
 
 use rayon::prelude::*;
+use smallvec::SmallVec;
 
 use crate::facts::{parse_jsonl_line, JsonlFact, Located, Lstr, RawFactBody, RawFactFile};
 use crate::load::Files;
@@ -305,10 +306,15 @@ impl Analyzer {
                 }
             },
         };
+        /// A slot's resolved argument.
+        enum Filled {
+            Key(KeyArg),
+            Value(crate::model::Value),
+        }
         let relation_decl = &self.model.relations[rel as usize];
         let slots = &relation_decl.slots;
         let rel_name = &relation_decl.name;
-        let mut filled: Vec<Option<Arg>> = vec![None; slots.len()];
+        let mut filled: SmallVec<[Option<Filled>; 4]> = (0..slots.len()).map(|_| None).collect();
         let mut ok = true;
         for (k, v) in args {
             let Some(si) = slots
@@ -330,10 +336,9 @@ impl Analyzer {
                 continue;
             };
             let arg = match &slots[si].ty {
-                SlotType::Text => Some(Arg::Key(Term::Text {
-                    text: v.text.to_string(),
-                    norm: fold_spaces(&v.text.to_lowercase()),
-                })),
+                SlotType::Text => Some(Filled::Key(KeyArg::Text(fold_spaces(
+                    &v.text.to_lowercase(),
+                )))),
                 SlotType::Entity(want) => match self.entity_of(&v.text) {
                     Some(e) => {
                         let kind = &self.model.entities[e as usize].kind;
@@ -351,7 +356,7 @@ impl Analyzer {
                                 ));
                                 None
                             }
-                            _ => Some(Arg::Key(Term::Entity(e))),
+                            _ => Some(Filled::Key(KeyArg::Entity(e))),
                         }
                     }
                     None => {
@@ -360,14 +365,22 @@ impl Analyzer {
                     }
                 },
                 SlotType::Value(kind) => {
-                    let parsed = lex_at(&v.text, v.span)
-                        .map_err(|_| value::ValueError::NotAPhrase)
-                        .and_then(|t| value::read(*kind, &t));
+                    // Plain digits are one word to the lexer: skip it.
+                    let digits = *kind == value::ValueKind::Number
+                        && (1..=20).contains(&v.text.len())
+                        && v.text.bytes().all(|b| b.is_ascii_digit());
+                    let parsed = if digits {
+                        value::read_number_words(&[&v.text])
+                    } else {
+                        lex_at(&v.text, v.span)
+                            .map_err(|_| value::ValueError::NotAPhrase)
+                            .and_then(|t| value::read(*kind, &t))
+                    };
                     match parsed {
-                        Ok(interval) => Some(Arg::Value(Some(crate::model::Value {
+                        Ok(interval) => Some(Filled::Value(crate::model::Value {
                             interval,
                             text: fold_spaces(&v.text),
-                        }))),
+                        })),
                         Err(error) if error != value::ValueError::NotAPhrase => {
                             // Point at a misspelt word; else at the value.
                             let span = match &error {
@@ -423,11 +436,25 @@ impl Analyzer {
         if !ok {
             return None;
         }
-        let args: Vec<Arg> = filled
-            .into_iter()
-            .map(|a| a.unwrap_or(Arg::Value(None)))
-            .collect();
-        Some(self.tuple(rel, &args))
+        // Exact sizes: the boxed slices keep their one allocation.
+        let keys = slots.iter().filter(|s| s.ty.is_key()).count();
+        let mut key_args = Vec::with_capacity(keys);
+        let mut values = Vec::with_capacity(slots.len() - keys);
+        for f in filled {
+            match f {
+                Some(Filled::Key(k)) => key_args.push(k),
+                Some(Filled::Value(v)) => values.push(Some(v)),
+                None => values.push(None),
+            }
+        }
+        canonical(relation_decl, &mut key_args);
+        Some(Tuple {
+            key: Key {
+                relation: rel,
+                args: key_args.into_boxed_slice(),
+            },
+            values: values.into_boxed_slice(),
+        })
     }
 
     /// Resolves one JSONL fact. Read-only (lines resolve in parallel): the
@@ -500,12 +527,23 @@ impl Analyzer {
             chunks.push((at, &text[at..end]));
             at = end;
         }
-        type Chunk = (u32, Vec<(u32, Fact, Option<Located>)>, Vec<Diagnostic>);
+        /// A chunk's lines, facts (line numbers from the chunk's first),
+        /// quotes to check (by index into its facts) and errors.
+        struct Chunk {
+            lines: u32,
+            facts: Vec<Fact>,
+            quotes: Vec<(usize, Located)>,
+            errs: Vec<Diagnostic>,
+        }
         let this = &*self;
         let done: Vec<Chunk> = chunks
             .par_iter()
             .map(|&(start, chunk)| {
-                let mut facts = Vec::new();
+                // Sized once (a line holds at most one fact): no doubling
+                // series, each of which the allocator would map and zero.
+                let mut facts =
+                    Vec::with_capacity(chunk.bytes().filter(|&b| b == b'\n').count() + 1);
+                let mut quotes = Vec::new();
                 let mut errs = Vec::new();
                 let mut raw_errs = Vec::new();
                 let mut lines = 0u32;
@@ -522,29 +560,40 @@ impl Analyzer {
                     );
                     if let Some(raw) = parsed {
                         if let Some((f, q)) = this.jsonl_fact(file, lines, raw, &mut errs) {
-                            facts.push((lines, f, q));
+                            if let Some(q) = q {
+                                quotes.push((facts.len(), q));
+                            }
+                            facts.push(f);
                         }
                     }
                 }
-                (lines, facts, errs)
+                Chunk {
+                    lines,
+                    facts,
+                    quotes,
+                    errs,
+                }
             })
             .collect();
-        // One allocation for the facts of the file, not a doubling series
-        // (each of which the allocator would map and zero afresh).
+        // One allocation for the facts of the file.
         self.model
             .facts
-            .reserve(done.iter().map(|(_, facts, _)| facts.len()).sum());
+            .reserve(done.iter().map(|c| c.facts.len()).sum());
         let mut first_line = 0u32;
-        for (lines, facts, errs) in done {
-            self.errors.extend(errs);
-            for (line, mut fact, quote) in facts {
-                fact.line = first_line + line;
-                if let Some(q) = quote {
-                    self.check_quote(file, fact.source, &q, texts);
-                }
-                self.model.facts.push(fact);
+        for chunk in done {
+            self.errors.extend(chunk.errs);
+            let base = self.model.facts.len();
+            self.model
+                .facts
+                .extend(chunk.facts.into_iter().map(|mut fact| {
+                    fact.line += first_line;
+                    fact
+                }));
+            for (i, q) in chunk.quotes {
+                let source = self.model.facts[base + i].source;
+                self.check_quote(file, source, &q, texts);
             }
-            first_line += lines;
+            first_line += chunk.lines;
         }
     }
 

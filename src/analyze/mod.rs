@@ -1140,13 +1140,12 @@ fn statement_head(text: &str, span: Span) -> &str {
 /// Puts the two entities of a symmetric relation's key in sorted order.
 pub fn canonical(relation: &Relation, args: &mut [KeyArg]) {
     if relation.symmetric {
-        let ents: Vec<usize> = args
+        let mut ents = args
             .iter()
             .enumerate()
             .filter(|(_, a)| matches!(a, KeyArg::Entity(_)))
-            .map(|(i, _)| i)
-            .collect();
-        if let [a, b] = ents[..] {
+            .map(|(i, _)| i);
+        if let (Some(a), Some(b), None) = (ents.next(), ents.next(), ents.next()) {
             if args[a] > args[b] {
                 args.swap(a, b);
             }

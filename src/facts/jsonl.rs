@@ -215,10 +215,12 @@ impl<'de> Deserialize<'de> for CowStr<'de> {
 /// One JSONL line as read: every known key, and the unknown ones.
 #[derive(Default)]
 struct JLine<'a> {
-    relation: Option<JScalar<'a>>,
-    source: Option<JScalar<'a>>,
-    quote: Option<JScalar<'a>>,
-    as_of: Option<JScalar<'a>>,
+    // Each known field with its key as written (borrowed from the line
+    // unless escaped), which gives the key's position.
+    relation: Option<(Cow<'a, str>, JScalar<'a>)>,
+    source: Option<(Cow<'a, str>, JScalar<'a>)>,
+    quote: Option<(Cow<'a, str>, JScalar<'a>)>,
+    as_of: Option<(Cow<'a, str>, JScalar<'a>)>,
     note: Option<JScalar<'a>>,
     args: Option<JArgs<'a>>,
     negated: JBool,
@@ -241,10 +243,10 @@ impl<'de> Deserialize<'de> for JLine<'de> {
                 while let Some(k) = a.next_key::<CowStr<'de>>()? {
                     // A repeated key: the last one counts (as in a JSON object).
                     match k.0.as_ref() {
-                        "relation" => l.relation = Some(a.next_value()?),
-                        "source" => l.source = Some(a.next_value()?),
-                        "quote" => l.quote = Some(a.next_value()?),
-                        "as_of" => l.as_of = Some(a.next_value()?),
+                        "relation" => l.relation = Some((k.0, a.next_value()?)),
+                        "source" => l.source = Some((k.0, a.next_value()?)),
+                        "quote" => l.quote = Some((k.0, a.next_value()?)),
+                        "as_of" => l.as_of = Some((k.0, a.next_value()?)),
                         "note" => l.note = Some(a.next_value()?),
                         "args" => l.args = Some(a.next_value()?),
                         "negated" => l.negated = a.next_value()?,
@@ -277,6 +279,19 @@ pub struct JsonlFact<'a> {
     pub note: Option<Cow<'a, str>>,
     /// The line, from its first non-blank byte.
     pub span: Span,
+}
+
+/// The span of the JSON string `s` in `body` (which starts at byte
+/// `start`), quotes included, when `s` borrows from `body` (a string without
+/// escapes); else the first `"s"` found in `body`, else `here`.
+fn string_span(body: &str, start: usize, s: &str, here: Span) -> Span {
+    let from = body.as_ptr() as usize;
+    let at = s.as_ptr() as usize;
+    if at > from && at + s.len() < from + body.len() {
+        let off = at - from;
+        return Span::new(start + off - 1, start + off + s.len() + 1);
+    }
+    key_span(body, start, s, here)
 }
 
 /// The span of `"key"` in `body` (which starts at byte `start`), else `here`.
@@ -358,17 +373,17 @@ pub fn parse_jsonl_line<'a>(
             },
         ));
     }
-    let get = |v: Option<JScalar<'a>>, key: &str| -> Option<Lstr<'a>> {
+    let get = |v: Option<(Cow<'a, str>, JScalar<'a>)>| -> Option<Lstr<'a>> {
         match v {
-            Some(JScalar::Text(t)) => Some(Lstr {
+            Some((key, JScalar::Text(t))) => Some(Lstr {
                 text: t,
-                span: find(key),
+                span: string_span(body, start, &key, here),
             }),
             _ => None,
         }
     };
     let parsed = (|| {
-        let Some(relation) = get(l.relation, "relation") else {
+        let Some(relation) = get(l.relation) else {
             errors.push((
                 here,
                 ErrorKind::MissingField {
@@ -378,7 +393,7 @@ pub fn parse_jsonl_line<'a>(
             ));
             return None;
         };
-        let Some(source) = get(l.source, "source") else {
+        let Some(source) = get(l.source) else {
             errors.push((
                 here,
                 ErrorKind::MissingField {
@@ -390,22 +405,15 @@ pub fn parse_jsonl_line<'a>(
         };
         let mut args = Vec::new();
         match l.args {
-            Some(JArgs::Map(pairs)) => {
-                // Key order, and a repeated key's last value.
-                let mut pairs: Vec<(Cow<str>, JScalar)> = pairs;
+            Some(JArgs::Map(mut pairs)) => {
+                // Key order, and a repeated key's last value: reversed, a
+                // stable sort puts the last value of a key first.
                 pairs.reverse();
-                let mut seen: Vec<Cow<str>> = Vec::new();
-                pairs.retain(|(k, _)| {
-                    if seen.contains(k) {
-                        false
-                    } else {
-                        seen.push(k.clone());
-                        true
-                    }
-                });
                 pairs.sort_by(|a, b| a.0.cmp(&b.0));
+                pairs.dedup_by(|later, first| later.0 == first.0);
+                args.reserve_exact(pairs.len());
                 for (k, v) in pairs {
-                    let sp = find(&k);
+                    let sp = string_span(body, start, &k, here);
                     match v {
                         JScalar::Text(t) => {
                             args.push((Lstr { text: k, span: sp }, Lstr { text: t, span: sp }))
@@ -455,8 +463,8 @@ pub fn parse_jsonl_line<'a>(
             source,
             args,
             negated,
-            quote: get(l.quote, "quote"),
-            as_of: get(l.as_of, "as_of"),
+            quote: get(l.quote),
+            as_of: get(l.as_of),
             note: match l.note {
                 Some(JScalar::Text(t)) => Some(t),
                 _ => None,
