@@ -182,7 +182,7 @@ impl Lexicon<'_> {
         {
             let fits = words.iter().enumerate().all(|(k, w)| {
                 toks.get(at + k)
-                    .is_some_and(|t| t.kind == TokenKind::Word && &t.norm == w)
+                    .is_some_and(|t| t.kind == TokenKind::Word && t.norm == w)
             });
             if fits {
                 out.push((words.len(), *id));
@@ -759,7 +759,7 @@ impl<'a> Reader<'a> {
                             let span = match &e {
                                 value::ValueError::Misspelt { word, .. } => words
                                     .iter()
-                                    .find(|t| &t.norm == word)
+                                    .find(|t| t.norm == word)
                                     .map_or(self.span_of(ti, ti + len), |t| t.span),
                                 _ => self.span_of(ti, ti + len),
                             };
