@@ -551,6 +551,8 @@ struct Excerpt {
     line: usize,
     text: String,
     span: std::ops::Range<usize>,
+    /// The span lies in the shown text's leading whitespace.
+    in_lead: bool,
 }
 
 /// Longest part of a source line shown; a longer line shows a window around
@@ -584,6 +586,8 @@ fn excerpt(text: &str, span: Span, line: usize, line_start: usize) -> Excerpt {
             .max(end.min(start + MAX_SHOWN_LINE / 2)),
     );
     let end = end.min(to);
+    let shown = &text[from..to];
+    let in_lead = end <= from + (shown.len() - shown.trim_start().len());
     let expand = |s: &str| s.replace('\t', "    ");
     let before = expand(&text[from..start]).len();
     let inside = expand(&text[start..end]).len();
@@ -591,6 +595,7 @@ fn excerpt(text: &str, span: Span, line: usize, line_start: usize) -> Excerpt {
         line,
         text: expand(&text[from..to]),
         span: before..before + inside,
+        in_lead,
     }
 }
 
@@ -673,6 +678,24 @@ fn block(
         return format!("{}: {title}\n{header}", level_name(level));
     }
     let ex = excerpt(text, span, line, line_start);
+    if ex.in_lead && ex.text.chars().count() > SHOWN_WIDTH / 2 {
+        // annotate-snippets 0.11 underflows (a panic in debug builds) on a
+        // wide line whose span lies in its leading whitespace: such a line
+        // is drawn here, the same way, cut at the width.
+        let num = ex.line.to_string();
+        let pad = " ".repeat(num.len());
+        let mut shown: String = ex.text.chars().take(SHOWN_WIDTH).collect();
+        if shown.len() < ex.text.len() {
+            shown.push_str("...");
+        }
+        let carets = "^".repeat(ex.span.len().max(1));
+        let at = " ".repeat(ex.span.start);
+        return format!(
+            "{}: {title}\n{header}{pad} |\n{num} | {}\n{pad} | {at}{carets}\n{pad} |\n",
+            level_name(level),
+            shown.trim_end()
+        );
+    }
     let message = level.title(title).snippet(
         Snippet::source(&ex.text)
             .line_start(ex.line)
@@ -796,6 +819,23 @@ mod tests {
             },
         );
         render(&d, "a.claims", text)
+    }
+
+    #[test]
+    fn a_span_in_the_leading_tabs_of_a_wide_line_is_drawn() {
+        // Found by fuzzing: annotate-snippets underflowed on this shape.
+        let text = format!("a:\n{}x{}\n", "\t".repeat(60), "\t".repeat(60));
+        let d = Diagnostic::new(
+            FileId(0),
+            Span::new(3, 4),
+            ErrorKind::Json {
+                message: "a tab".into(),
+            },
+        );
+        let r = render(&d, "f.yaml", &text);
+        assert!(r.contains("--> f.yaml:2:1"), "{r}");
+        assert!(r.contains("\n  | ^^^^\n"), "{r}");
+        assert!(r.lines().all(|l| l.len() < 160), "{r}");
     }
 
     #[test]
