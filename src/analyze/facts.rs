@@ -20,7 +20,7 @@ use crate::syntax::lexer::{fold_spaces, TokenKind};
 use crate::value;
 
 impl Analyzer {
-    pub(super) fn sources(&mut self, files: &Files, yamls: &[(FileId, RawFactFile)]) {
+    pub(super) fn sources(&mut self, files: &Files, yamls: &[(FileId, &RawFactFile)]) {
         let mut vias: Vec<(SourceId, FileId, Located)> = Vec::new();
         for (file, raw) in yamls {
             let dir = files
@@ -600,7 +600,7 @@ impl Analyzer {
     pub(super) fn facts(
         &mut self,
         files: &Files,
-        yamls: &[(FileId, RawFactFile)],
+        yamls: &[(FileId, &RawFactFile)],
         jsonls: &[FileId],
     ) {
         // Which sources' documents have a text that quotes are checked against.

@@ -10,6 +10,7 @@ mod hints;
 pub mod lint;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rustc_hash::FxHashMap;
@@ -66,12 +67,112 @@ pub fn analyze_partial_timed(
     options: &Options,
     timings: &mut Timings,
 ) -> (Model, Vec<Diagnostic>) {
+    analyze_cached(files, options, timings, &mut ParseCache::default())
+}
+
+/// What parsing one rule or YAML file gave.
+enum Parsed {
+    Rules(ast::RuleFile, Vec<crate::syntax::parser::SyntaxError>),
+    Yaml(RawFactFile, Vec<crate::facts::FactError>),
+}
+
+/// Parsed rule and YAML files, kept between analyses by a caller that
+/// analyzes the same workspace again (the editor server): a file whose text
+/// is unchanged is not parsed again. Keyed by path, checked by the text's
+/// length and FxHash.
+#[derive(Default)]
+pub struct ParseCache {
+    entries: HashMap<std::path::PathBuf, (usize, u64, Arc<Parsed>)>,
+    /// Files parsed by the last analysis (the others came from the cache).
+    pub parsed_last: usize,
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl ParseCache {
+    /// Each rule and YAML file of `files` parsed (in parallel), from the
+    /// cache where its text is unchanged; the cache then holds exactly
+    /// these files.
+    fn parse(&mut self, files: &Files) -> Vec<Option<Arc<Parsed>>> {
+        use rayon::prelude::*;
+        let wanted = |k: FileKind| matches!(k, FileKind::Rules | FileKind::Yaml);
+        let keys: Vec<Option<(usize, u64)>> = files
+            .files
+            .par_iter()
+            .map(|f| wanted(f.kind).then(|| (f.text.len(), text_hash(&f.text))))
+            .collect();
+        let cached: Vec<Option<Arc<Parsed>>> = files
+            .files
+            .iter()
+            .zip(&keys)
+            .map(|(f, key)| {
+                let (len, hash) = (*key)?;
+                match self.entries.get(&f.path) {
+                    Some((l, h, p)) if *l == len && *h == hash => Some(p.clone()),
+                    _ => None,
+                }
+            })
+            .collect();
+        let parsed: Vec<Option<Arc<Parsed>>> = files
+            .files
+            .par_iter()
+            .zip(cached)
+            .map(|(f, hit)| {
+                if hit.is_some() {
+                    return hit;
+                }
+                match f.kind {
+                    FileKind::Rules => {
+                        let (ast, errs) = parse_rule_file(&f.text);
+                        Some(Arc::new(Parsed::Rules(ast, errs)))
+                    }
+                    FileKind::Yaml => {
+                        let (raw, errs) = parse_yaml(&f.text);
+                        Some(Arc::new(Parsed::Yaml(raw, errs)))
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        let mut entries = HashMap::new();
+        let mut reused = 0;
+        for ((f, key), p) in files.files.iter().zip(&keys).zip(&parsed) {
+            if let (Some((len, hash)), Some(p)) = (key, p) {
+                if self
+                    .entries
+                    .get(&f.path)
+                    .is_some_and(|(_, _, old)| Arc::ptr_eq(old, p))
+                {
+                    reused += 1;
+                }
+                entries.insert(f.path.clone(), (*len, *hash, p.clone()));
+            }
+        }
+        self.parsed_last = entries.len() - reused;
+        self.entries = entries;
+        parsed
+    }
+}
+
+/// `analyze_partial_timed` with a [`ParseCache`]: files whose text is as in
+/// the cache are not parsed again.
+pub fn analyze_cached(
+    files: &Files,
+    options: &Options,
+    timings: &mut Timings,
+    cache: &mut ParseCache,
+) -> (Model, Vec<Diagnostic>) {
     let mut a = Analyzer {
         allow_outside_paths: options.allow_outside_paths,
         ..Analyzer::default()
     };
     a.model.limits = options.limits.clone();
-    a.run(files, timings);
+    a.run(files, timings, cache);
     a.drop_consequences();
     a.errors.sort_by_key(|d| d.loc);
     a.errors.dedup();
@@ -117,7 +218,7 @@ struct Analyzer {
 struct Rules<'f> {
     file: FileId,
     text: &'f str,
-    ast: ast::RuleFile,
+    ast: &'f ast::RuleFile,
 }
 
 fn key_of(words: &[String]) -> String {
@@ -153,19 +254,19 @@ impl Analyzer {
         self.errors.push(Diagnostic::new(file, span, kind));
     }
 
-    fn run(&mut self, files: &Files, timings: &mut Timings) {
+    fn run(&mut self, files: &Files, timings: &mut Timings, cache: &mut ParseCache) {
         self.roots = files.roots.clone();
         // Parse every file (JSONL files are read line by line as they resolve).
         let start = Instant::now();
+        let parsed = cache.parse(files);
         let mut rules = Vec::new();
-        let mut yamls: Vec<(FileId, RawFactFile)> = Vec::new();
+        let mut yamls: Vec<(FileId, &RawFactFile)> = Vec::new();
         let mut jsonls: Vec<FileId> = Vec::new();
-        for (i, f) in files.files.iter().enumerate() {
+        for (i, (f, p)) in files.files.iter().zip(&parsed).enumerate() {
             let id = FileId(i as u32);
-            match f.kind {
-                FileKind::Rules => {
-                    let (ast, errs) = parse_rule_file(&f.text);
-                    for (span, kind) in errs {
+            match (f.kind, p.as_deref()) {
+                (FileKind::Rules, Some(Parsed::Rules(ast, errs))) => {
+                    for (span, kind) in errs.iter().cloned() {
                         match &kind {
                             ErrorKind::BadTemplate { .. } => self.broken_relations = true,
                             // A misspelt statement word: what it was meant to declare is missing.
@@ -197,19 +298,18 @@ impl Analyzer {
                         ast,
                     });
                 }
-                FileKind::Yaml => {
-                    let (raw, errs) = parse_yaml(&f.text);
+                (FileKind::Yaml, Some(Parsed::Yaml(raw, errs))) => {
                     if !errs.is_empty() {
                         self.broken_entities = true;
                         self.broken_groups = true;
                     }
-                    for (span, kind) in errs {
+                    for (span, kind) in errs.iter().cloned() {
                         self.error(id, span, kind);
                     }
                     yamls.push((id, raw));
                 }
-                FileKind::Jsonl => jsonls.push(id),
-                FileKind::Text => {}
+                (FileKind::Jsonl, _) => jsonls.push(id),
+                _ => {}
             }
         }
         timings.add("parse", start.elapsed());
@@ -230,7 +330,7 @@ impl Analyzer {
 
     // -- Entities -----------------------------------------------------------
 
-    fn entities(&mut self, rules: &[Rules], yamls: &[(FileId, RawFactFile)]) {
+    fn entities(&mut self, rules: &[Rules], yamls: &[(FileId, &RawFactFile)]) {
         let mut decls: Vec<(FileId, ast::Name, ast::Name, Vec<ast::Name>)> = Vec::new();
         for r in rules {
             for s in &r.ast.statements {
@@ -426,7 +526,7 @@ impl Analyzer {
 
     // -- Groups ---------------------------------------------------------------
 
-    fn groups(&mut self, rules: &[Rules], yamls: &[(FileId, RawFactFile)]) {
+    fn groups(&mut self, rules: &[Rules], yamls: &[(FileId, &RawFactFile)]) {
         /// A group as declared: file, name, where, members and where.
         type Decl = (FileId, String, Span, Vec<(String, Span)>);
         let mut decls: Vec<Decl> = Vec::new();
@@ -1312,7 +1412,11 @@ pub fn reread_assertions(
     a.def_heads = lookups.def_heads;
     a.template_index = lookups.template_index;
     a.model.assertions.retain(|x| x.file != file);
-    a.assertions(&[Rules { file, text, ast }]);
+    a.assertions(&[Rules {
+        file,
+        text,
+        ast: &ast,
+    }]);
     *model = std::mem::take(&mut a.model);
     a.errors.sort_by_key(|d| d.loc);
     a.errors.dedup();

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::analyze::{analyze_partial, Options};
+use crate::analyze::{analyze_cached, Options, ParseCache};
 use crate::diag::{Diagnostic, FileId};
 use crate::eval::Checked;
 use crate::load::{FileKind, Files};
@@ -84,6 +84,9 @@ pub struct Workspace {
     changed: HashSet<FileId>,
     /// The statements of each rule file at the last analysis.
     shapes: HashMap<FileId, Shape>,
+    /// Parsed files of the last analysis: an unchanged file is not parsed
+    /// again.
+    pub parse_cache: ParseCache,
 }
 
 impl Workspace {
@@ -99,6 +102,7 @@ impl Workspace {
             analysis: Analysis::default(),
             changed: HashSet::new(),
             shapes: HashMap::new(),
+            parse_cache: ParseCache::default(),
         }
     }
 
@@ -160,7 +164,12 @@ impl Workspace {
                 return;
             }
         }
-        let (model, mut errors) = analyze_partial(&self.files, &Options::default());
+        let (model, mut errors) = analyze_cached(
+            &self.files,
+            &Options::default(),
+            &mut crate::Timings::default(),
+            &mut self.parse_cache,
+        );
         errors.extend(self.read_errors.iter().cloned());
         errors.sort_by_key(|d| d.loc);
         self.shapes = self
@@ -471,6 +480,7 @@ facts:
             analysis: Analysis::default(),
             changed: HashSet::new(),
             shapes: HashMap::new(),
+            parse_cache: ParseCache::default(),
         };
         ws.analyze();
         ws
@@ -499,6 +509,23 @@ facts:
             ));
         }
         out
+    }
+
+    // A full analysis parses only the files whose text changed.
+    #[test]
+    fn an_edit_parses_only_its_file_again() {
+        let mut ws = workspace(RULES);
+        assert_eq!(ws.parse_cache.parsed_last, 2, "both files at first");
+        let path = crate::load::normalize(Path::new("fixtures/f.yaml"));
+        let edited = FACTS.replace("Iran and Russia", "Russia and Iran");
+        assert!(ws.set_text(&path, &edited));
+        ws.analyze();
+        assert_eq!(ws.parse_cache.parsed_last, 1, "only the fact file");
+        assert!(ws.analysis.errors.is_empty(), "{:?}", ws.analysis.errors);
+        let path = crate::load::normalize(Path::new("rules/a.claims"));
+        assert!(ws.set_text(&path, &format!("{RULES}group g: Iran\n")));
+        ws.analyze();
+        assert_eq!(ws.parse_cache.parsed_last, 1, "only the rule file");
     }
 
     // Each edit through the fast path shows what a full analysis shows.
