@@ -535,65 +535,69 @@ impl Analyzer {
             quotes: Vec<(usize, Located)>,
             errs: Vec<Diagnostic>,
         }
-        let this = &*self;
-        let done: Vec<Chunk> = chunks
-            .par_iter()
-            .map(|&(start, chunk)| {
-                // Sized once (a line holds at most one fact): no doubling
-                // series, each of which the allocator would map and zero.
-                let mut facts =
-                    Vec::with_capacity(chunk.bytes().filter(|&b| b == b'\n').count() + 1);
-                let mut quotes = Vec::new();
-                let mut errs = Vec::new();
-                let mut raw_errs = Vec::new();
-                let mut lines = 0u32;
-                let mut pos = start;
-                for line in chunk.split_inclusive('\n') {
-                    let here = pos;
-                    pos += line.len();
-                    lines += 1;
-                    let parsed = parse_jsonl_line(line, here, &mut raw_errs);
-                    errs.extend(
-                        raw_errs
-                            .drain(..)
-                            .map(|(span, kind)| Diagnostic::new(file, span, kind)),
-                    );
-                    if let Some(raw) = parsed {
-                        if let Some((f, q)) = this.jsonl_fact(file, lines, raw, &mut errs) {
-                            if let Some(q) = q {
-                                quotes.push((facts.len(), q));
+        // One allocation for the facts of the file (a line holds at most
+        // one). Chunks are read in waves, each merged before the next, so
+        // the facts are never held twice over.
+        let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+        self.model.facts.reserve(lines);
+        let wave = 8 * rayon::current_num_threads().max(1);
+        let mut first_line = 0u32;
+        for chunks in chunks.chunks(wave) {
+            let this = &*self;
+            let done: Vec<Chunk> = chunks
+                .par_iter()
+                .map(|&(start, chunk)| {
+                    // Sized once (a line holds at most one fact): no doubling
+                    // series, each of which the allocator would map and zero.
+                    let mut facts =
+                        Vec::with_capacity(chunk.bytes().filter(|&b| b == b'\n').count() + 1);
+                    let mut quotes = Vec::new();
+                    let mut errs = Vec::new();
+                    let mut raw_errs = Vec::new();
+                    let mut lines = 0u32;
+                    let mut pos = start;
+                    for line in chunk.split_inclusive('\n') {
+                        let here = pos;
+                        pos += line.len();
+                        lines += 1;
+                        let parsed = parse_jsonl_line(line, here, &mut raw_errs);
+                        errs.extend(
+                            raw_errs
+                                .drain(..)
+                                .map(|(span, kind)| Diagnostic::new(file, span, kind)),
+                        );
+                        if let Some(raw) = parsed {
+                            if let Some((f, q)) = this.jsonl_fact(file, lines, raw, &mut errs) {
+                                if let Some(q) = q {
+                                    quotes.push((facts.len(), q));
+                                }
+                                facts.push(f);
                             }
-                            facts.push(f);
                         }
                     }
+                    Chunk {
+                        lines,
+                        facts,
+                        quotes,
+                        errs,
+                    }
+                })
+                .collect();
+            for chunk in done {
+                self.errors.extend(chunk.errs);
+                let base = self.model.facts.len();
+                self.model
+                    .facts
+                    .extend(chunk.facts.into_iter().map(|mut fact| {
+                        fact.line += first_line;
+                        fact
+                    }));
+                for (i, q) in chunk.quotes {
+                    let source = self.model.facts[base + i].source;
+                    self.check_quote(file, source, &q, texts);
                 }
-                Chunk {
-                    lines,
-                    facts,
-                    quotes,
-                    errs,
-                }
-            })
-            .collect();
-        // One allocation for the facts of the file.
-        self.model
-            .facts
-            .reserve(done.iter().map(|c| c.facts.len()).sum());
-        let mut first_line = 0u32;
-        for chunk in done {
-            self.errors.extend(chunk.errs);
-            let base = self.model.facts.len();
-            self.model
-                .facts
-                .extend(chunk.facts.into_iter().map(|mut fact| {
-                    fact.line += first_line;
-                    fact
-                }));
-            for (i, q) in chunk.quotes {
-                let source = self.model.facts[base + i].source;
-                self.check_quote(file, source, &q, texts);
+                first_line += chunk.lines;
             }
-            first_line += chunk.lines;
         }
     }
 
