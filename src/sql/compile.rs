@@ -582,9 +582,12 @@ pub fn script(
         "-- told-true and told-false of every assertion\nverdicts AS (\n{}\n)",
         union.join("\n  UNION ALL\n")
     ));
+    // Ties of file and line (assertions sharing a line) in the engine's
+    // order, the model's: without `assertion_id` last, Spark and DuckDB may
+    // give them in either order.
     let _ = write!(
         out,
-        "\nWITH\n{}\nSELECT file, line, claim, expected, verdict,\n       CASE WHEN expected IS NULL THEN NULL ELSE verdict = expected END AS passed\nFROM (\n  SELECT a.file, a.line, a.claim, a.expected,\n         CASE WHEN v.told_true AND v.told_false THEN 'contested'\n              WHEN v.told_true THEN 'supported'\n              WHEN v.told_false THEN 'refuted'\n              ELSE 'unknown' END AS verdict\n  FROM assertions a\n  JOIN verdicts v ON v.assertion_id = a.assertion_id\n) r\nORDER BY file, line;\n",
+        "\nWITH\n{}\nSELECT file, line, claim, expected, verdict,\n       CASE WHEN expected IS NULL THEN NULL ELSE verdict = expected END AS passed\nFROM (\n  SELECT a.assertion_id, a.file, a.line, a.claim, a.expected,\n         CASE WHEN v.told_true AND v.told_false THEN 'contested'\n              WHEN v.told_true THEN 'supported'\n              WHEN v.told_false THEN 'refuted'\n              ELSE 'unknown' END AS verdict\n  FROM assertions a\n  JOIN verdicts v ON v.assertion_id = a.assertion_id\n) r\nORDER BY file, line, assertion_id;\n",
         ctes.join(",\n\n")
     );
     out

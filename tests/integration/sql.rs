@@ -192,27 +192,35 @@ fn duckdb_agrees_with_the_engine_on_generated_workspaces() {
     agree("duckdb", "duckdb", &generated_cases(dir.path(), 12));
 }
 
-// Ignored until it passes: in local mode it failed when the branches were
-// merged (the cause is not yet diagnosed), and a run takes several minutes. Run it with
-// `cargo test --test integration spark -- --ignored`.
+/// The same comparison on Spark SQL in local mode, where Java and pyspark
+/// are installed (.ci/run installs pyspark where Java is). Spark spends
+/// seconds per script planning and starting its stages, whatever the data,
+/// so this runs the economy example and three random workspaces (between
+/// them every construct: symmetric, functional, text, number and date
+/// slots, units, denials, `only`, `as of`, definitions, quantifiers); the
+/// DuckDB tests above cover the rest. `CLAIMCHECK_SPARK_ALL=1` adds the
+/// example workspace and the generated benchmark workspaces.
 #[test]
-#[ignore = "fails in Spark local mode, not yet diagnosed; see the comment above"]
+#[ignore = "agrees, but took 8 minutes on a loaded 2-core machine; run with --ignored"]
 fn spark_agrees_with_the_engine() {
     let java = Command::new("java")
         .arg("-version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !java || !python_has("pyspark") {
+    let pyspark = python_has("pyspark");
+    if !java || !pyspark {
         eprintln!(
-            "skipped: the Spark test needs Java and the Python package pyspark (found java: {java}, pyspark: {})",
-            python_has("pyspark")
+            "skipped spark_agrees_with_the_engine: it needs Java and the Python package pyspark (found java: {java}, pyspark: {pyspark}; pip install pyspark)"
         );
         return;
     }
+    let all = std::env::var_os("CLAIMCHECK_SPARK_ALL").is_some_and(|v| v == "1");
     let dir = tempfile::tempdir().unwrap();
     let mut cases = fixed_cases();
-    cases.retain(|c| c.name == "axis" || c.name == "economy");
-    cases.extend(generated_cases(dir.path(), 3));
+    cases.retain(|c| c.name == "economy" || (all && c.name == "axis"));
+    let mut generated = generated_cases(dir.path(), 3);
+    generated.retain(|c| all || c.name.starts_with("random-"));
+    cases.extend(generated);
     agree("spark", "spark", &cases);
 }
 

@@ -11,6 +11,7 @@ Spark runs in local mode, one session for every script.
 """
 import json
 import sys
+import time
 
 
 def statements(text):
@@ -47,20 +48,34 @@ def duckdb_run(scripts):
 def spark_run(scripts):
     from pyspark.sql import SparkSession
 
+    # The scripts' tables are tiny and their plans large (hundreds of joins
+    # and aggregates): the time goes to planning and to starting stages, and
+    # a plan's history fills the default heap. So one partition per shuffle,
+    # no adaptive re-planning between stages, every join broadcast, no
+    # whole-stage code generation (compiling it costs more than it saves on
+    # a few rows), no UI or progress bars, and a larger driver heap.
     spark = (
         SparkSession.builder.master("local[2]")
         .appName("claimcheck-sql-test")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.memory", "1g")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.ui.retainedExecutions", "1")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.sql.autoBroadcastJoinThreshold", "64m")
+        .config("spark.sql.constraintPropagation.enabled", "false")
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
     for path in scripts:
+        start = time.monotonic()
         df = None
         for s in statements(open(path).read()):
             df = spark.sql(s)
         write(path, [tuple(r) for r in df.collect()])
+        print(f"spark: {path}: {time.monotonic() - start:.1f}s", file=sys.stderr)
     spark.stop()
 
 
