@@ -199,9 +199,11 @@ fn duckdb_agrees_with_the_engine_on_generated_workspaces() {
 /// them every construct: symmetric, functional, text, number and date
 /// slots, units, denials, `only`, `as of`, definitions, quantifiers); the
 /// DuckDB tests above cover the rest. `CLAIMCHECK_SPARK_ALL=1` adds the
-/// example workspace and the generated benchmark workspaces.
+/// example workspace and the generated benchmark workspaces. It takes
+/// minutes, so it is left out of `cargo test` and `.ci/run` runs it as a
+/// step of its own.
 #[test]
-#[ignore = "agrees, but took 8 minutes on a loaded 2-core machine; run with --ignored"]
+#[ignore = "minutes of Spark planning: .ci/run runs it on its own (cargo test --test integration spark -- --ignored)"]
 fn spark_agrees_with_the_engine() {
     let java = Command::new("java")
         .arg("-version")
