@@ -82,6 +82,10 @@ enum Parsed {
 /// length and FxHash.
 #[derive(Default)]
 pub struct ParseCache {
+    /// Whether parsed files are kept for the next analysis (`ParseCache::
+    /// keeping`); a default cache keeps nothing, so a one-off analysis
+    /// frees each file's tokens once its claims are read.
+    keep: bool,
     entries: HashMap<std::path::PathBuf, (usize, u64, Arc<Parsed>)>,
     /// Files parsed by the last analysis (the others came from the cache).
     pub parsed_last: usize,
@@ -95,6 +99,14 @@ fn text_hash(text: &str) -> u64 {
 }
 
 impl ParseCache {
+    /// A cache that keeps what it parses, for analyses to come.
+    pub fn keeping() -> ParseCache {
+        ParseCache {
+            keep: true,
+            ..ParseCache::default()
+        }
+    }
+
     /// Each rule and YAML file of `files` parsed (in parallel), from the
     /// cache where its text is unchanged; the cache then holds exactly
     /// these files.
@@ -154,7 +166,9 @@ impl ParseCache {
             }
         }
         self.parsed_last = entries.len() - reused;
-        self.entries = entries;
+        if self.keep {
+            self.entries = entries;
+        }
         parsed
     }
 }
@@ -322,6 +336,10 @@ impl Analyzer {
         self.sources(files, &yamls);
         self.facts(files, &yamls, &jsonls);
         self.assertions(&rules);
+        // The parsed files (every claim's tokens) are done with: free them
+        // before the index is built, unless the cache keeps them.
+        drop((rules, yamls));
+        drop(parsed);
         timings.add("resolve", start.elapsed());
         timings.time("index", || {
             self.model.index = Index::build(&self.model.facts);

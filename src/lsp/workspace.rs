@@ -102,7 +102,7 @@ impl Workspace {
             analysis: Analysis::default(),
             changed: HashSet::new(),
             shapes: HashMap::new(),
-            parse_cache: ParseCache::default(),
+            parse_cache: ParseCache::keeping(),
         }
     }
 
@@ -480,7 +480,7 @@ facts:
             analysis: Analysis::default(),
             changed: HashSet::new(),
             shapes: HashMap::new(),
-            parse_cache: ParseCache::default(),
+            parse_cache: ParseCache::keeping(),
         };
         ws.analyze();
         ws
