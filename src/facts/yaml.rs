@@ -475,8 +475,12 @@ fn scalar_span(text: &str, start: usize, end: usize, style: ScalarStyle) -> (usi
     let (from, to) = match style {
         ScalarStyle::Plain => (props, written.len()),
         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-            let to = written.len().saturating_sub(1);
-            ((props + 1).min(to), to)
+            let quoted = s[props..].starts_with(['"', '\'']) && written.ends_with(['"', '\'']);
+            if quoted && written.len() > props + 1 {
+                (props + 1, written.len() - 1)
+            } else {
+                (props, written.len())
+            }
         }
         ScalarStyle::Literal | ScalarStyle::Folded => {
             // The span starts at the first line of content, or at the
@@ -687,9 +691,8 @@ impl<'a> Item<'_, 'a> {
 fn unknown_key(k: &Node, known: &[&str], context: &'static str, errors: &mut Vec<FactError>) {
     let name = k.text().unwrap_or_default();
     if !known.contains(&name) {
-        let at = k.start();
         errors.push((
-            Span::new(at, at + name.len().max(1)),
+            k.value_span(),
             ErrorKind::UnknownKey {
                 suggestions: nearest(name, known.iter().copied()),
                 key: name.to_string(),
@@ -1040,7 +1043,7 @@ fn read_groups<'a>(
         };
         out.groups.push(RawGroup {
             name: Located {
-                span: Span::new(at, at + name.len().max(1)),
+                span: k.value_span(),
                 text: name,
             },
             members,
@@ -1092,7 +1095,7 @@ fn read_fact(item: &Node, at: usize, errors: &mut Vec<FactError>) -> Option<RawF
                     };
                     args.push((
                         Located {
-                            span: Span::new(k_at, k_at + key.len().max(1)),
+                            span: k.value_span(),
                             text: key.to_string(),
                         },
                         value,
