@@ -806,13 +806,13 @@ fn read_root<'a>(ev: &mut Events<'a>, out: &mut RawFactFile, errors: &mut Errors
         Event::Scalar(..) => {
             let root = read_node(ev, MAX_NODE_DEPTH);
             if !matches!(root.kind, Kind::Null) {
-                not_a_mapping(errors);
+                not_a_mapping(errors, root.start());
             }
             return;
         }
         _ => {
-            not_a_mapping(errors);
-            ev.skip();
+            let root = read_node(ev, MAX_NODE_DEPTH);
+            not_a_mapping(errors, root.start());
             return;
         }
     }
@@ -861,9 +861,10 @@ fn read_root<'a>(ev: &mut Events<'a>, out: &mut RawFactFile, errors: &mut Errors
     ev.next(); // MappingEnd
 }
 
-fn not_a_mapping(errors: &mut Errors) {
+/// At the root value itself (not a tab or space before it).
+fn not_a_mapping(errors: &mut Errors, at: usize) {
     errors.top.push((
-        Span::new(0, 1),
+        point(at),
         ErrorKind::BadFact {
             message: "a fact file is a mapping with `sources`, `entities`, `groups` and `facts`"
                 .into(),
