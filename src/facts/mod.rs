@@ -1,13 +1,13 @@
-//! Fact files: YAML (docs/language.md §11) and JSONL bulk facts (§3.5), read with serde
+//! Fact files: YAML (docs/language.md §11) and JSONL bulk facts (§3.5), read
 //! into raw, located records. Nothing is resolved here: names stay strings,
-//! sentences stay text. serde_yaml gives no positions for values, so a small
-//! `Locator` finds each item's and key's place in the block-style text.
+//! sentences stay text. YAML is read from the events of `saphyr-parser`,
+//! which place every node; JSONL with serde.
 
 mod jsonl;
 mod yaml;
 
 pub use jsonl::{parse_jsonl, parse_jsonl_line, JsonlFact, Lstr};
-pub use yaml::{parse_yaml, Locator, MAX_YAML_FLOW_DEPTH};
+pub use yaml::{parse_yaml, MAX_YAML_FLOW_DEPTH};
 
 use crate::diag::{ErrorKind, Span};
 
