@@ -616,7 +616,7 @@ fn check_command(out: &mut impl Write, args: &CheckArgs, timings: &mut Timings) 
     let failed = run.failed();
     std::mem::forget(results);
     let conflicted =
-        args.fail_on_conflict && !crate::conflicts::find(&ws.model).conflicts.is_empty();
+        args.fail_on_conflict && !crate::eval::conflicts::find(&ws.model).conflicts.is_empty();
     if conflicted {
         let _ = writeln!(
             std::io::stderr(),
@@ -765,7 +765,7 @@ fn explain_command(
         .as_ref()
         .map_or(String::new(), |v| format!(", as of {}", v.text));
     let tree =
-        crate::explain::Explainer::new(&ws.model, a.as_of.clone()).explain(&a.claim, &a.text);
+        crate::eval::explain::Explainer::new(&ws.model, a.as_of.clone()).explain(&a.claim, &a.text);
     if format == DataFormat::Json {
         let run = Run {
             files: &ws.files,
@@ -785,7 +785,7 @@ fn explain_command(
     let _ = write!(
         out,
         "{}",
-        crate::explain::render(&ws.model, &ws.files, &tree)
+        crate::eval::explain::render(&ws.model, &ws.files, &tree)
     );
     EXIT_OK
 }
@@ -839,7 +839,7 @@ fn conflicts_command(
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let found = crate::conflicts::find(&ws.model);
+    let found = crate::eval::conflicts::find(&ws.model);
     let text = match format {
         DataFormat::Human => {
             report::human::render_conflicts(&ws.files, &ws.model, &found, stdout_style())

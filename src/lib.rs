@@ -9,15 +9,12 @@
 
 pub mod analyze;
 pub mod cli;
-pub mod conflicts;
 pub mod diag;
 pub mod eval;
-pub mod explain;
 pub mod facts;
 pub mod fmt;
 pub mod limits;
 pub mod load;
-pub mod logic;
 pub mod lsp;
 pub mod model;
 pub mod quotes;
@@ -30,7 +27,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub use diag::{Diagnostic, ErrorKind};
-pub use logic::Verdict;
+pub use eval::logic::Verdict;
+/// The old paths of the evaluator's parts, still used by tests and the
+/// fuzz targets.
+pub use eval::{conflicts, explain, logic};
 
 /// A loaded, checked workspace.
 pub struct Workspace {

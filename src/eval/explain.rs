@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::eval::logic::{Bits, Verdict};
 use crate::eval::{Bearing, Evaluator, Silence, Step, Trace};
-use crate::logic::{Bits, Verdict};
 use crate::model::*;
 use crate::value::{Interval, ValueKind};
 
