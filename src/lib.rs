@@ -123,7 +123,7 @@ pub fn load_workspace(
     load_workspace_timed(
         paths,
         options,
-        &load::Limits::default(),
+        &limits::FileLimits::default(),
         &mut Timings::default(),
     )
 }
@@ -133,7 +133,7 @@ pub fn load_workspace(
 pub fn load_workspace_timed(
     paths: &[PathBuf],
     options: &analyze::Options,
-    limits: &load::Limits,
+    limits: &limits::FileLimits,
     timings: &mut Timings,
 ) -> Result<Workspace, LoadFailure> {
     let (files, mut errors) = timings.time("read", || load::load_with(paths, limits));
