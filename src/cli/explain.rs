@@ -20,6 +20,7 @@ pub(super) fn explain_command(
     location: &str,
     paths: &[PathBuf],
     format: DataFormat,
+    all: bool,
     allow_outside_paths: bool,
     limits: &RunLimits,
     timings: &mut Timings,
@@ -89,10 +90,11 @@ pub(super) fn explain_command(
         a.line,
         report::escape_controls(&as_of)
     );
-    let _ = write!(
-        out,
-        "{}",
+    let text = if all {
         crate::eval::explain::render(&ws.model, &ws.files, &tree)
-    );
+    } else {
+        crate::eval::explain::render_summary(&ws.model, &ws.files, &tree)
+    };
+    let _ = out.write_all(text.as_bytes());
     EXIT_OK
 }

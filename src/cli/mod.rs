@@ -128,6 +128,11 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
         format: DataFormat,
+        /// Show every binding of a quantifier; without it, a quantifier of
+        /// more than 20 bindings shows a count per verdict and the first
+        /// three of each (JSON always lists every binding).
+        #[arg(long)]
+        all: bool,
         #[arg(long)]
         allow_outside_paths: bool,
         #[command(flatten)]
@@ -328,6 +333,7 @@ pub fn run(args: Vec<String>) -> i32 {
             location,
             paths,
             format,
+            all,
             allow_outside_paths,
             ..
         } => explain::explain_command(
@@ -335,6 +341,7 @@ pub fn run(args: Vec<String>) -> i32 {
             &location,
             &paths,
             format,
+            all,
             allow_outside_paths,
             limits,
             &mut timings,
