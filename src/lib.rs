@@ -9,15 +9,12 @@
 
 pub mod analyze;
 pub mod cli;
-pub mod conflicts;
 pub mod diag;
 pub mod eval;
-pub mod explain;
 pub mod facts;
 pub mod fmt;
 pub mod limits;
 pub mod load;
-pub mod logic;
 pub mod lsp;
 pub mod model;
 pub mod quotes;
@@ -30,7 +27,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub use diag::{Diagnostic, ErrorKind};
-pub use logic::Verdict;
+pub use eval::logic::Verdict;
+/// The old paths of the evaluator's parts, still used by tests and the
+/// fuzz targets.
+pub use eval::{conflicts, explain, logic};
 
 /// A loaded, checked workspace.
 pub struct Workspace {
@@ -123,7 +123,7 @@ pub fn load_workspace(
     load_workspace_timed(
         paths,
         options,
-        &load::Limits::default(),
+        &limits::FileLimits::default(),
         &mut Timings::default(),
     )
 }
@@ -133,7 +133,7 @@ pub fn load_workspace(
 pub fn load_workspace_timed(
     paths: &[PathBuf],
     options: &analyze::Options,
-    limits: &load::Limits,
+    limits: &limits::FileLimits,
     timings: &mut Timings,
 ) -> Result<Workspace, LoadFailure> {
     let (files, mut errors) = timings.time("read", || load::load_with(paths, limits));

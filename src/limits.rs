@@ -1,9 +1,48 @@
-//! Limits on work: each stops a hostile (or mistaken) workspace with a clear
-//! error instead of letting it run for minutes, exhaust the stack or flood
-//! the log. Every one has a documented default, sized so legitimate large
+//! Every limit of a run, in one place: file sizes when loading
+//! ([`FileLimits`]) and work after it ([`Limits`]), together a
+//! [`RunLimits`], built once from the command line and passed down. Each
+//! stops a hostile (or mistaken) workspace with a clear error instead of
+//! letting it run for minutes, exhaust memory or the stack, or flood the
+//! log. Every one has a documented default, sized so legitimate large
 //! workspaces pass, and a command-line flag to raise it (README, "Limits").
 
-/// The limits one run works within. `Default` gives the documented values.
+/// Every limit one run works within. `Default` gives the documented values.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunLimits {
+    /// Largest files read (`--max-text-file`, `--max-jsonl-file`).
+    pub files: FileLimits,
+    /// Work after loading (`--max-*` of `check`, `eval`, `explain`,
+    /// `conflicts`).
+    pub work: Limits,
+}
+
+/// Largest `.claims` or `.yaml` file read, by default (`--max-text-file`).
+pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
+/// Largest `.jsonl` file read, by default (`--max-jsonl-file`): 4 GB.
+pub const MAX_JSONL_FILE: u64 = 4_000_000_000;
+/// No file can be larger: positions in a file are 32-bit byte offsets.
+pub const MAX_ANY_FILE: u64 = u32::MAX as u64;
+
+/// Size limits per file kind, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileLimits {
+    /// `.claims` and `.yaml` files.
+    pub text: u64,
+    /// `.jsonl` files.
+    pub jsonl: u64,
+}
+
+impl Default for FileLimits {
+    fn default() -> FileLimits {
+        FileLimits {
+            text: MAX_TEXT_FILE,
+            jsonl: MAX_JSONL_FILE,
+        }
+    }
+}
+
+/// The limits on work one run keeps within. `Default` gives the documented
+/// values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Errors shown before the rest are only counted (`--max-errors`).

@@ -11,31 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, ErrorKind, FileId, Span};
-
-/// Largest `.claims` or `.yaml` file read, by default (`--max-text-file`).
-pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
-/// Largest `.jsonl` file read, by default (`--max-jsonl-file`): 4 GB.
-pub const MAX_JSONL_FILE: u64 = 4_000_000_000;
-/// No file can be larger: positions in a file are 32-bit byte offsets.
-pub const MAX_ANY_FILE: u64 = u32::MAX as u64;
-
-/// Size limits per file kind, in bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// `.claims` and `.yaml` files.
-    pub text: u64,
-    /// `.jsonl` files.
-    pub jsonl: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            text: MAX_TEXT_FILE,
-            jsonl: MAX_JSONL_FILE,
-        }
-    }
-}
+use crate::limits::{FileLimits, MAX_ANY_FILE, MAX_TEXT_FILE};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -299,11 +275,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
 /// Reads the workspace named by `paths` (or `rules/` and `fixtures/` when
 /// empty). Files come out sorted by path, whatever order the paths came in.
 pub fn load(paths: &[PathBuf]) -> (Files, Vec<Diagnostic>) {
-    load_with(paths, &Limits::default())
+    load_with(paths, &FileLimits::default())
 }
 
 /// `load` with size limits per file kind.
-pub fn load_with(paths: &[PathBuf], limits: &Limits) -> (Files, Vec<Diagnostic>) {
+pub fn load_with(paths: &[PathBuf], limits: &FileLimits) -> (Files, Vec<Diagnostic>) {
     let mut files = Files::new();
     let mut errors = Vec::new();
     let defaults = [PathBuf::from("rules"), PathBuf::from("fixtures")];

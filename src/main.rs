@@ -11,13 +11,13 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() {
+fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let code = std::thread::Builder::new()
         .stack_size(512 << 20)
         .spawn(move || claimcheck::cli::run(args))
         .ok()
         .and_then(|t| t.join().ok())
-        .unwrap_or(2);
-    std::process::exit(code);
+        .unwrap_or(claimcheck::cli::EXIT_LOAD);
+    std::process::ExitCode::from(u8::try_from(code).unwrap_or(2))
 }

@@ -12,8 +12,8 @@ use lsp_types::{
 use super::text::{path_to_uri, Encoding, LineIndex};
 use super::workspace::Workspace;
 use crate::diag::{ErrorKind, FileId, Loc};
+use crate::eval::logic::Verdict;
 use crate::eval::Checked;
-use crate::logic::Verdict;
 use crate::model::Model;
 use crate::report::{evidence_line, independent_sources};
 use crate::syntax::ast::Expectation;

@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use super::{escape_controls, evidence_line, Problem, Run};
+use crate::eval::logic::Verdict;
 use crate::eval::Checked;
-use crate::logic::Verdict;
 use crate::syntax::ast::Expectation;
 
 /// Text for XML 1.0 content or a quoted attribute. Characters XML 1.0 cannot

@@ -163,17 +163,17 @@ pub fn render_outcome(
 pub fn render_conflicts(
     files: &crate::load::Files,
     model: &crate::model::Model,
-    found: &crate::conflicts::Found,
+    found: &crate::eval::conflicts::Found,
     style: Style,
 ) -> String {
-    use crate::conflicts::ConflictKind;
+    use crate::eval::conflicts::ConflictKind;
     let conflicts = &found.conflicts;
     let mut out = String::new();
     let place = |f: u32| {
         let fact = &model.facts[f as usize];
         format!("{}:{}", files.get(fact.loc.file).display, fact.line)
     };
-    for (sentence, group) in crate::conflicts::grouped(conflicts) {
+    for (sentence, group) in crate::eval::conflicts::grouped(conflicts) {
         let _ = writeln!(out, "{}", style.paint("1", &escape_controls(sentence)));
         for c in group {
             let label = match c.kind {
@@ -198,7 +198,7 @@ pub fn render_conflicts(
         let _ = writeln!(
             out,
             "{n} conflicts shown; more may exist (the listing stops at {} pairs, and at {} pairs of facts examined per key: raise it with --max-conflicts-per-key)",
-            crate::conflicts::MAX_CONFLICTS,
+            crate::eval::conflicts::MAX_CONFLICTS,
             model.limits.conflicts_per_key
         );
     } else {

@@ -243,7 +243,7 @@ pub struct ConflictJson {
     pub against: EvidenceJson,
 }
 
-pub fn render_conflicts(run: &Run, found: &crate::conflicts::Found) -> String {
+pub fn render_conflicts(run: &Run, found: &crate::eval::conflicts::Found) -> String {
     let report = ConflictsReport {
         version: SCHEMA_VERSION,
         truncated: found.truncated,
@@ -331,7 +331,7 @@ pub struct FactLineJson {
     pub evidence: EvidenceJson,
 }
 
-fn node_json(run: &Run, node: &crate::explain::Node) -> NodeJson {
+fn node_json(run: &Run, node: &crate::eval::explain::Node) -> NodeJson {
     use crate::eval::Bearing;
     NodeJson {
         text: node.text.clone(),
@@ -357,7 +357,7 @@ fn node_json(run: &Run, node: &crate::explain::Node) -> NodeJson {
 pub fn render_explain(
     run: &Run,
     a: &crate::model::Assertion,
-    tree: &crate::explain::Node,
+    tree: &crate::eval::explain::Node,
 ) -> String {
     let (kind, expected) = match a.expectation {
         Expectation::Verdict(v) => ("expect", Some(v.name())),

@@ -4,7 +4,7 @@
 //! them.
 
 use crate::diag::Span;
-use crate::logic::Verdict;
+use crate::eval::logic::Verdict;
 use crate::syntax::lexer::Token;
 
 /// A name as written (`North Korea`), with its lower-cased words.

@@ -4,7 +4,7 @@
 //! is reported and skipped, and the next one is parsed.
 
 use crate::diag::{nearest, ErrorKind, Span};
-use crate::logic::Verdict;
+use crate::eval::logic::Verdict;
 use crate::syntax::ast::*;
 use crate::syntax::lexer::{fold_spaces, lex, Token, TokenKind};
 use crate::syntax::template::parse_template;

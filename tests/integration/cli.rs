@@ -753,3 +753,60 @@ fn every_format_of_the_example_is_pinned() {
         .expect_code(0);
     insta::assert_snapshot!("axis_conflicts_json", out.stdout);
 }
+
+#[test]
+fn explain_summarizes_a_quantifier_over_many_bindings() {
+    // 26 lands: 10 supported, 6 refuted, 2 contested, 8 unknown bindings.
+    let letters: Vec<char> = ('A'..='Z').collect();
+    let mut rules = String::from(
+        "relation troops functional: {from:country} sent {n:number} troops to {to:country}\nentity Russia (country)\n",
+    );
+    for c in &letters {
+        rules.push_str(&format!("entity Land {c} (country)\n"));
+    }
+    let names: Vec<String> = letters.iter().map(|c| format!("Land {c}")).collect();
+    rules.push_str(&format!("group lands = {}\n", names.join(", ")));
+    rules.push_str("assert: every x in lands: x sent 100 troops to Russia\n");
+    let mut facts = String::from(
+        "sources:\n  - id: report\n    publisher: Example Daily\n    date: 2025-06-27\nfacts:\n",
+    );
+    let mut says = |land: char, n: u32| {
+        facts.push_str(&format!(
+            "  - says: Land {land} sent {n} troops to Russia\n    source: report\n"
+        ));
+    };
+    for &c in &letters[..10] {
+        says(c, 100);
+    }
+    for &c in &letters[10..16] {
+        says(c, 50);
+    }
+    for &c in &letters[16..18] {
+        says(c, 100);
+        says(c, 50);
+    }
+    let line = rules.lines().count();
+    let ws = workspace(&[("rules.claims", &rules), ("facts.yaml", &facts)]);
+    let at = format!("rules.claims:{line}");
+    let out = Test::new(ws.path())
+        .args(&["explain", &at, "."])
+        .expect_code(0);
+    assert!(
+        out.stdout
+            .contains("bindings: 10 supported, 6 refuted, 2 contested, 8 unknown"),
+        "{}",
+        out.stdout
+    );
+    insta::assert_snapshot!("explain_summarized_bindings", out.stdout);
+    // --all shows every binding, as the JSON does.
+    let all = Test::new(ws.path())
+        .args(&["explain", &at, ".", "--all"])
+        .expect_code(0);
+    assert_eq!(
+        all.stdout.matches("  x = Land ").count(),
+        26,
+        "{}",
+        all.stdout
+    );
+    assert!(!all.stdout.contains("--all shows"), "{}", all.stdout);
+}

@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::eval::logic::{Bits, Verdict};
 use crate::eval::{Bearing, Evaluator, Silence, Step, Trace};
-use crate::logic::{Bits, Verdict};
 use crate::model::*;
 use crate::value::{Interval, ValueKind};
 
@@ -22,7 +22,17 @@ pub struct Node {
     pub bits: Bits,
     pub facts: Vec<FactLine>,
     pub children: Vec<Node>,
+    /// The children are the bindings of a quantifier.
+    pub bindings: bool,
 }
+
+/// Bindings of one quantifier past which the human rendering summarizes
+/// them (unless `explain --all`): counted by verdict, the first
+/// [`SHOWN_PER_VERDICT`] of each verdict shown.
+pub const SUMMARIZED_BINDINGS: usize = 20;
+
+/// Bindings of each verdict shown when a quantifier's are summarized.
+pub const SHOWN_PER_VERDICT: usize = 3;
 
 /// Builds the tree as the evaluator walks: one list of finished children
 /// per open node.
@@ -84,6 +94,7 @@ impl<'m> Explainer<'m> {
 
     /// The node of one step, its children already built.
     fn node(&self, step: Step<'_>, bits: Bits, children: Vec<Node>) -> Node {
+        let bindings = matches!(step, Step::Quant { .. });
         let (text, facts) = match step {
             Step::Atom {
                 atom,
@@ -132,6 +143,7 @@ impl<'m> Explainer<'m> {
             bits,
             facts,
             children,
+            bindings,
         }
     }
 
@@ -201,6 +213,7 @@ impl<'m> Explainer<'m> {
             bits,
             facts,
             children: Vec::new(),
+            bindings: false,
         }
     }
 
@@ -306,10 +319,19 @@ impl<'m> Explainer<'m> {
     }
 }
 
-/// Renders a tree as indented text.
+/// Renders a tree as indented text, every binding of every quantifier.
 pub fn render(model: &Model, files: &crate::load::Files, node: &Node) -> String {
     let mut out = String::new();
-    write_node(model, files, node, 0, &mut out);
+    write_node(model, files, node, 0, false, &mut out);
+    out
+}
+
+/// As [`render`], but a quantifier with more than [`SUMMARIZED_BINDINGS`]
+/// bindings shows how many bindings have each verdict, the first
+/// [`SHOWN_PER_VERDICT`] of each, and how many more there are.
+pub fn render_summary(model: &Model, files: &crate::load::Files, node: &Node) -> String {
+    let mut out = String::new();
+    write_node(model, files, node, 0, true, &mut out);
     out
 }
 
@@ -318,6 +340,7 @@ fn write_node(
     files: &crate::load::Files,
     node: &Node,
     depth: usize,
+    summarize: bool,
     out: &mut String,
 ) {
     let pad = "  ".repeat(depth);
@@ -344,8 +367,49 @@ fn write_node(
         );
         let _ = writeln!(out, "{pad}  {:<8} {}", "", f.why);
     }
+    if summarize && node.bindings && node.children.len() > SUMMARIZED_BINDINGS {
+        write_summary(model, files, node, depth, out);
+        return;
+    }
     for c in &node.children {
-        write_node(model, files, c, depth + 1, out);
+        write_node(model, files, c, depth + 1, summarize, out);
+    }
+}
+
+/// A quantifier's many bindings: a count per verdict, then for each verdict
+/// its first few bindings and how many more have it.
+fn write_summary(
+    model: &Model,
+    files: &crate::load::Files,
+    node: &Node,
+    depth: usize,
+    out: &mut String,
+) {
+    let pad = "  ".repeat(depth + 1);
+    let of = |v: Verdict| {
+        node.children
+            .iter()
+            .filter(move |c| Verdict::from_bits(c.bits) == v)
+    };
+    let counts: Vec<String> = Verdict::ALL
+        .into_iter()
+        .map(|v| (v, of(v).count()))
+        .filter(|&(_, n)| n > 0)
+        .map(|(v, n)| format!("{n} {}", v.name()))
+        .collect();
+    let _ = writeln!(out, "{pad}bindings: {}", counts.join(", "));
+    for v in Verdict::ALL {
+        for c in of(v).take(SHOWN_PER_VERDICT) {
+            write_node(model, files, c, depth + 1, true, out);
+        }
+        let more = of(v).count().saturating_sub(SHOWN_PER_VERDICT);
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "{pad}and {more} more {} (--all shows every binding)",
+                v.name()
+            );
+        }
     }
 }
 
