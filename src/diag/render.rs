@@ -95,7 +95,22 @@ fn excerpt(text: &str, span: Span, line: usize, line_start: usize) -> Excerpt {
     let end = end.min(to);
     let shown = &text[from..to];
     let in_lead = end <= from + (shown.len() - shown.trim_start().len());
-    let expand = |s: &str| s.replace('\t', "    ");
+    // As shown: a tab as four spaces, other whitespace as a space, other
+    // control characters as U+FFFD, so the renderer sees one column per
+    // character and nothing it would measure differently (a run of vertical
+    // tabs made annotate-snippets 0.11 underflow, found by fuzzing).
+    let expand = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            match c {
+                '\t' => out.push_str("    "),
+                c if c.is_whitespace() => out.push(' '),
+                c if c.is_control() => out.push('\u{FFFD}'),
+                c => out.push(c),
+            }
+        }
+        out
+    };
     let before = expand(&text[from..start]).len();
     let inside = expand(&text[start..end]).len();
     Excerpt {
@@ -262,6 +277,28 @@ mod tests {
             },
         );
         render(&d, "a.claims", text)
+    }
+
+    #[test]
+    fn vertical_tabs_in_a_long_line_are_drawn() {
+        // Found by fuzzing (template target): a window of a long line that
+        // starts inside a run of vertical tabs.
+        let text = format!(
+            "mno ta{}lks x {}\n",
+            "\u{b}".repeat(125),
+            "\u{b0}".repeat(20)
+        );
+        let at = text.find("lks").unwrap();
+        let d = Diagnostic::new(
+            FileId(0),
+            Span::new(at, at + 3),
+            ErrorKind::Json {
+                message: "x".into(),
+            },
+        );
+        let r = render(&d, "r.claims", &text);
+        assert!(r.contains("--> r.claims:1:132"), "{r}");
+        assert!(!r.contains('\u{b}'), "{r}");
     }
 
     #[test]
