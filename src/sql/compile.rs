@@ -574,7 +574,28 @@ pub fn script(
         ctes.extend(g.ctes);
         roots.push(root);
     }
-    let union: Vec<String> = roots
+    // One UNION ALL of every shape nests as deep as there are shapes, and
+    // engines cap expression depth (DuckDB at 1000: a workspace of ~180
+    // shapes failed). Shapes are unioned in CTEs of at most UNION_WIDTH, and
+    // those again, so the depth grows with the logarithm of the shapes.
+    const UNION_WIDTH: usize = 16;
+    let mut level = roots;
+    let mut round = 0;
+    while level.len() > UNION_WIDTH {
+        round += 1;
+        let mut next = Vec::new();
+        for (i, group) in level.chunks(UNION_WIDTH).enumerate() {
+            let name = format!("verdicts_{round}_{}", i + 1);
+            let union: Vec<String> = group
+                .iter()
+                .map(|r| format!("  SELECT assertion_id, told_true, told_false FROM {r}"))
+                .collect();
+            ctes.push(format!("{name} AS (\n{}\n)", union.join("\n  UNION ALL\n")));
+            next.push(name);
+        }
+        level = next;
+    }
+    let union: Vec<String> = level
         .iter()
         .map(|r| format!("  SELECT assertion_id, told_true, told_false FROM {r}"))
         .collect();
