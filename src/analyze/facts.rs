@@ -1,228 +1,30 @@
-//! The analyzer's second half: sources, facts (`says:`, structured, `only:`),
-//! the fact index, quotes, and the assertions of the rule files.
+//! The analyzer's facts (`says:`, structured, `only:`), from YAML files and
+//! JSONL chunks.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-use super::claims::{read_fact_sentence, Context, Reader};
-use super::{canonical, date_value, lex_at, Analyzer, Rules};
-use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use smallvec::SmallVec;
 
+use super::claims::{read_fact_sentence, Context, Reader};
+use super::{canonical, hints, Analyzer};
+use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
 use crate::facts::{parse_jsonl_line, JsonlFact, Located, Lstr, RawFactBody, RawFactFile};
 use crate::load::Files;
 use crate::model::*;
-use crate::syntax::ast::StatementKind;
-use crate::syntax::lexer::{fold_spaces, TokenKind};
-use crate::value;
+use crate::syntax::lexer::{fold_spaces, lex, Token, TokenKind};
+use crate::value::{self, ValueKind};
 
 impl Analyzer {
-    pub(super) fn sources(&mut self, files: &Files, yamls: &[(FileId, &RawFactFile)]) {
-        let mut vias: Vec<(SourceId, FileId, Located)> = Vec::new();
-        for (file, raw) in yamls {
-            let dir = files
-                .get(*file)
-                .path
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
-            for s in &raw.sources {
-                let Some(id) = &s.id else { continue };
-                let text = s.text.as_ref().map(|t| dir.join(&t.text));
-                if let Some(&existing) = self.source_index.get(&id.text) {
-                    let e = &self.model.sources[existing as usize];
-                    let same = e.title == s.title
-                        && e.publisher == s.publisher
-                        && e.date == s.date
-                        && e.url == s.url
-                        && e.name == s.name
-                        && e.role == s.role
-                        && e.text
-                            .as_ref()
-                            .map(|p| p.file_name().map(|f| f.to_os_string()))
-                            == text
-                                .as_ref()
-                                .map(|p| p.file_name().map(|f| f.to_os_string()));
-                    if !same {
-                        self.error(
-                            *file,
-                            id.span,
-                            ErrorKind::Duplicate {
-                                what: "source",
-                                name: id.text.clone(),
-                                first: e.loc,
-                            },
-                        );
-                    }
-                    continue;
-                }
-                let mut text = text;
-                if let Some(t) = &s.text {
-                    if let Some(why) = self.outside(&files.roots, &dir, &t.text) {
-                        self.error(
-                            *file,
-                            t.span,
-                            ErrorKind::PathOutsideWorkspace {
-                                path: format!("{} ({why})", t.text),
-                            },
-                        );
-                        text = None; // never read
-                    }
-                }
-                let sid = self.model.sources.len() as SourceId;
-                self.source_index.insert(id.text.clone(), sid);
-                if let Some(v) = &s.via {
-                    vias.push((sid, *file, v.clone()));
-                }
-                self.model.sources.push(Source {
-                    id: id.text.clone(),
-                    title: s.title.clone(),
-                    publisher: s.publisher.clone(),
-                    date: s.date.clone(),
-                    url: s.url.clone(),
-                    name: s.name.clone(),
-                    role: s.role.clone(),
-                    via: None,
-                    text,
-                    loc: Some(Loc {
-                        file: *file,
-                        span: id.span,
-                    }),
-                });
-            }
-        }
-        for (sid, file, via) in vias {
-            match self.source_index.get(&via.text) {
-                Some(&v) if v != sid => self.model.sources[sid as usize].via = Some(v),
-                Some(_) => self.error(
-                    file,
-                    via.span,
-                    ErrorKind::BadFact {
-                        message: format!("source `{}` cannot be quoted via itself", via.text),
-                    },
-                ),
-                None => {
-                    let known: Vec<&str> =
-                        self.model.sources.iter().map(|s| s.id.as_str()).collect();
-                    let suggestions = nearest(&via.text, known);
-                    self.error(
-                        file,
-                        via.span,
-                        ErrorKind::UnknownSource {
-                            id: via.text.clone(),
-                            suggestions,
-                        },
-                    );
-                }
-            }
-        }
-        // A `via` chain must end at a document, within the limit: each walk
-        // stops after `via_depth` steps, so chains cost O(sources × limit).
-        let limit = self.model.limits.via_depth;
-        let mut broken = Vec::new();
-        for sid in 0..self.model.sources.len() {
-            let mut seen: Vec<usize> = vec![sid];
-            let mut cur = sid;
-            let mut problem = None;
-            while let Some(v) = self.model.sources[cur].via {
-                cur = v as usize;
-                if seen.contains(&cur) {
-                    problem = Some(None);
-                    break;
-                }
-                if seen.len() > limit {
-                    problem = Some(Some(seen.len()));
-                    break;
-                }
-                seen.push(cur);
-            }
-            let Some(problem) = problem else { continue };
-            let s = &self.model.sources[sid];
-            let loc = s.loc.expect("sources from files have a place");
-            let kind = match problem {
-                None => ErrorKind::BadFact {
-                    message: format!(
-                        "source `{}` is quoted via a chain that loops back to itself",
-                        s.id
-                    ),
-                },
-                Some(n) => ErrorKind::LimitExceeded {
-                    what: format!(
-                        "source `{}` reaches its document through more `via` steps than allowed",
-                        s.id
-                    ),
-                    count: n as u128,
-                    limit: limit as u128,
-                    flag: "--max-via-depth",
-                },
-            };
-            self.error(loc.file, loc.span, kind);
-            broken.push(sid);
-        }
-        for sid in broken {
-            self.model.sources[sid].via = None;
-        }
-    }
-
-    /// Why `path` (relative to `dir`) leaves the workspace, if it does.
-    /// Why `path` (written in a fact file in `dir`) leaves the workspace's
-    /// `roots`, if it does. Compared by name: `..` is resolved, links are not.
-    fn outside(&self, roots: &[PathBuf], dir: &Path, path: &str) -> Option<&'static str> {
-        if self.allow_outside_paths {
-            return None;
-        }
-        let p = Path::new(path);
-        if p.is_absolute() || path.starts_with('/') || path.starts_with('\\') {
-            return Some("an absolute path");
-        }
-        let target = crate::load::normalize(&dir.join(p));
-        if roots.iter().any(|r| target.starts_with(r)) {
-            None
-        } else {
-            Some("it climbs out of the workspace")
-        }
-    }
-
-    fn source_error(&mut self, file: FileId, l: &Located) {
-        let mut errs = Vec::new();
-        self.source_error_into(&mut errs, file, &l.text, l.span);
-        self.errors.extend(errs);
-    }
-
-    fn source_error_into(&self, errs: &mut Vec<Diagnostic>, file: FileId, id: &str, span: Span) {
-        let known: Vec<&str> = self.model.sources.iter().map(|s| s.id.as_str()).collect();
-        let suggestions = nearest(id, known);
-        errs.push(Diagnostic::new(
-            file,
-            span,
-            ErrorKind::UnknownSource {
-                id: id.to_string(),
-                suggestions,
-            },
-        ));
-    }
-
-    fn group_error(&mut self, file: FileId, l: &Located) {
-        if self.broken_groups {
-            return;
-        }
-        let known: Vec<&str> = self.model.groups.iter().map(|g| g.name.as_str()).collect();
-        let suggestions = nearest(&l.text, known);
-        self.error(
-            file,
-            l.span,
-            ErrorKind::UnknownGroup {
-                name: l.text.clone(),
-                suggestions,
-            },
-        );
-    }
-
     /// Reads a fact sentence (`says:` or one of `only:`'s) into a tuple.
-    fn sentence(&mut self, file: FileId, src: &str, l: &Located) -> Option<(Tuple, bool)> {
+    pub(super) fn sentence(
+        &mut self,
+        file: FileId,
+        src: &str,
+        l: &Located,
+    ) -> Option<(Tuple, bool)> {
         let toks = match lex_at(&l.text, l.span) {
             Ok(t) => t,
             Err((span, kind)) => {
@@ -249,7 +51,7 @@ impl Analyzer {
         Some((self.tuple(rel, &atom.args), negated))
     }
 
-    fn tuple(&self, rel: RelId, args: &[Arg]) -> Tuple {
+    pub(super) fn tuple(&self, rel: RelId, args: &[Arg]) -> Tuple {
         let mut key_args = Vec::new();
         let mut values = Vec::new();
         for a in args {
@@ -272,7 +74,7 @@ impl Analyzer {
 
     /// Resolves a structured fact's relation and arguments into a tuple.
     /// Read-only, so JSONL lines resolve in parallel; errors go to `errs`.
-    fn structured(
+    pub(super) fn structured(
         &self,
         file: FileId,
         relation: &Lstr,
@@ -459,7 +261,7 @@ impl Analyzer {
 
     /// Resolves one JSONL fact. Read-only (lines resolve in parallel): the
     /// fact, and its quote when the source's document has a text to check.
-    fn jsonl_fact(
+    pub(super) fn jsonl_fact(
         &self,
         file: FileId,
         line: u32,
@@ -510,7 +312,7 @@ impl Analyzer {
 
     /// Reads and resolves a JSONL file in parallel chunks of whole lines;
     /// facts and errors come out in line order, as a sequential read gives.
-    fn jsonl_file(
+    pub(super) fn jsonl_file(
         &mut self,
         file: FileId,
         text: &str,
@@ -810,207 +612,30 @@ impl Analyzer {
             self.jsonl_file(file, &files.get(file).text, &mut texts);
         }
     }
-
-    /// Checks a quote against the text of its source's document (docs/language.md §13).
-    fn check_quote(
-        &mut self,
-        file: FileId,
-        source: SourceId,
-        quote: &Located,
-        texts: &mut HashMap<PathBuf, Option<String>>,
-    ) {
-        let mut doc = source;
-        while let Some(v) = self.model.sources[doc as usize].via {
-            doc = v;
-        }
-        let document = &self.model.sources[doc as usize];
-        let Some(path) = document.text.clone() else {
-            return;
-        };
-        let doc_id = document.id.clone();
-        let read = if texts.contains_key(&path) {
-            Ok(texts[&path].clone().unwrap_or_default())
-        } else {
-            crate::load::read_source_text(&path, &self.roots, self.allow_outside_paths)
-                .map(|t| crate::quotes::fold(&t))
-        };
-        let folded = match read {
-            Ok(folded) => {
-                texts.insert(path, Some(folded.clone()));
-                folded
-            }
-            Err(why) => {
-                let loc = self.model.sources[doc as usize]
-                    .loc
-                    .expect("sources from files have a place");
-                self.errors.push(Diagnostic::new(
-                    loc.file,
-                    loc.span,
-                    ErrorKind::Io {
-                        message: format!(
-                            "cannot read the text of source `{doc_id}`: {}: {why}",
-                            path.display()
-                        ),
-                    },
-                ));
-                // Report a missing text once.
-                texts.insert(path, Some(String::new()));
-                return;
-            }
-        };
-        if folded.is_empty() {
-            return;
-        }
-        let q = crate::quotes::fold(&quote.text);
-        if !folded.contains(&q) {
-            let closest = crate::quotes::closest(&folded, &q);
-            let src_id = self.model.sources[source as usize].id.clone();
-            self.error(
-                file,
-                quote.span,
-                ErrorKind::QuoteNotFound {
-                    quote: quote.text.clone(),
-                    source: src_id,
-                    document: doc_id,
-                    closest,
-                },
-            );
-        }
-    }
-
-    pub(super) fn assertions(&mut self, rules: &[Rules]) {
-        // Each claim is read on its own, so they are read in parallel; errors
-        // and assertions are then taken in file and statement order.
-        let statements: Vec<(
-            &Rules,
-            &crate::syntax::ast::Statement,
-            &crate::syntax::ast::AssertionStmt,
-        )> = rules
-            .iter()
-            .flat_map(|r| {
-                r.ast.statements.iter().filter_map(move |s| match &s.kind {
-                    StatementKind::Assertion(a) => Some((r, s, a)),
-                    _ => None,
-                })
-            })
-            .collect();
-        let starts: Vec<Vec<usize>> = rules
-            .iter()
-            .map(|r| crate::diag::line_starts(r.text))
-            .collect();
-        let lexicon = self.lexicon();
-        let quiet_relations = self.broken_relations;
-        let quiet_entities = self.broken_entities;
-        let read: Vec<(Option<Assertion>, Vec<Diagnostic>)> = statements
-            .par_iter()
-            .map(|&(r, s, a)| {
-                let mut errs = Vec::new();
-                let (claim_toks, as_of) = split_as_of(&a.claim);
-                let as_of = match as_of {
-                    Some((toks, span)) => {
-                        let words_ok = toks
-                            .iter()
-                            .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
-                        match value::date_phrase(toks).filter(|_| words_ok) {
-                            Some(interval) => Some(crate::model::Value {
-                                interval,
-                                text: crate::syntax::parser::tokens_text(r.text, toks),
-                            }),
-                            None => {
-                                let (span, error) =
-                                    super::hints::token_error(value::ValueKind::Date, toks)
-                                        .unwrap_or_else(|| {
-                                            let text =
-                                                crate::syntax::parser::tokens_text(r.text, toks);
-                                            let wants =
-                                        "a date phrase after `as of` (as in `as of June 2025`)";
-                                            (span, ErrorKind::BadValue { text, wants })
-                                        });
-                                errs.push(Diagnostic::new(r.file, span, error));
-                                return (None, errs);
-                            }
-                        }
-                    }
-                    None => None,
-                };
-                let mut reader = Reader::new(
-                    &lexicon,
-                    r.file,
-                    r.text,
-                    claim_toks,
-                    Context::Assertion,
-                    &[],
-                );
-                reader.quiet_unknown_relation = quiet_relations;
-                let claim = reader.read_all();
-                errs.extend(std::mem::take(&mut reader.errors).into_iter().filter(|d| {
-                    !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
-                }));
-                let Ok(claim) = claim else {
-                    return (None, errs);
-                };
-                let file_index = rules
-                    .iter()
-                    .position(|x| x.file == r.file)
-                    .expect("the statement's file");
-                let line = crate::diag::line_of(&starts[file_index], s.span.start as usize);
-                let assertion = Assertion {
-                    file: r.file,
-                    line: line as u32,
-                    col: 1, // statements start at column 1
-                    expectation: a.expectation.clone(),
-                    claim,
-                    text: crate::syntax::parser::tokens_text(r.text, &a.claim),
-                    as_of,
-                };
-                (Some(assertion), errs)
-            })
-            .collect();
-        for ((_, _, a), (assertion, errs)) in statements.iter().zip(read) {
-            self.errors.extend(errs);
-            let Some(assertion) = assertion else { continue };
-            if let Some(kind) =
-                super::too_many_bindings(&self.model, &assertion.claim, &mut self.binding_memo)
-            {
-                self.error(assertion.file, a.claim_span, kind);
-                continue;
-            }
-            self.model.assertions.push(assertion);
-        }
-    }
 }
 
-/// Splits a trailing top-level `as of DATE` off an assertion's claim.
-pub(super) fn split_as_of(
-    toks: &[crate::syntax::lexer::Token],
-) -> (
-    &[crate::syntax::lexer::Token],
-    Option<(&[crate::syntax::lexer::Token], Span)>,
-) {
-    let mut depth: i32 = 0;
-    let mut last = None;
-    for (i, t) in toks.iter().enumerate() {
-        match t.kind {
-            TokenKind::LParen => depth += 1,
-            TokenKind::RParen => depth -= 1,
-            _ if depth == 0
-                && t.is_word("as")
-                && toks.get(i + 1).is_some_and(|n| n.is_word("of")) =>
-            {
-                last = Some(i)
-            }
-            _ => {}
-        }
-    }
-    match last {
-        Some(i) if i + 2 <= toks.len() => {
-            let date = &toks[i + 2..];
-            let span = match (date.first(), date.last()) {
-                (Some(a), Some(b)) => a.span.to(b.span),
-                _ => toks[i].span.to(toks[i + 1].span),
-            };
-            (&toks[..i], Some((date, span)))
-        }
-        _ => (toks, None),
+/// Lexes a string from a fact file that starts at `span`.
+pub(super) fn lex_at(text: &str, span: Span) -> Result<Vec<Token>, (Span, ErrorKind)> {
+    lex(text, span.start as usize)
+}
+
+/// A date phrase from a fact file (`as_of`), as a value.
+pub(super) fn date_value(text: &str, span: Span) -> Result<crate::model::Value, (Span, ErrorKind)> {
+    let toks = lex_at(text, span)?;
+    let words_ok = toks
+        .iter()
+        .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
+    match value::date_phrase(&toks).filter(|_| words_ok) {
+        Some(interval) => Ok(crate::model::Value {
+            interval,
+            text: fold_spaces(text),
+        }),
+        None => Err(hints::value_error(ValueKind::Date, text, span).unwrap_or((
+            span,
+            ErrorKind::BadValue {
+                text: text.to_string(),
+                wants: ValueKind::Date.wants(),
+            },
+        ))),
     }
 }
