@@ -448,7 +448,10 @@ impl fmt::Display for ErrorKind {
             }
             BadUnit { error } => write!(f, "{error}"),
             OneBoundMultiplier { message } => write!(f, "{message}"),
-            Yaml { message } => write!(f, "invalid YAML: {message}"),
+            Yaml { message } => match yaml_plainly(message) {
+                Some(plain) => write!(f, "invalid YAML: {plain} (the YAML parser says: {message})"),
+                None => write!(f, "invalid YAML: {message}"),
+            },
             Json { message } => write!(f, "invalid JSON fact: {message}"),
             BadFact { message } => write!(f, "{message}"),
             MissingField { field, context } => write!(f, "{context} needs `{field}`"),
@@ -476,4 +479,37 @@ impl fmt::Display for ErrorKind {
             }
         }
     }
+}
+
+/// The YAML parser's commonest messages said in terms of what to fix;
+/// `None` for the rest, which are shown as the parser words them.
+fn yaml_plainly(message: &str) -> Option<&'static str> {
+    const PLAIN: [(&str, &str); 7] = [
+        (
+            "mapping values are not allowed",
+            "a `: ` inside a plain value starts a second mapping; put the whole value in quotes",
+        ),
+        (
+            "did not find expected '-' indicator",
+            "this line is indented differently from the list items around it: items start with `- ` at one column, and an item's keys line up under its first key",
+        ),
+        (
+            "did not find expected key",
+            "this line is indented differently from the keys above it: the keys of one mapping start at the same column",
+        ),
+        ("found a tab", "a tab where YAML wants spaces: indent with spaces only"),
+        (
+            "quoted scalar",
+            "a quoted value is not closed, or its next line is indented less than the key it belongs to",
+        ),
+        (
+            "cannot start any token",
+            "a character that cannot start a plain YAML value (such as `@` or a backquote): put the value in quotes",
+        ),
+        ("duplicate entry with key", "a key appears twice in one mapping"),
+    ];
+    PLAIN
+        .iter()
+        .find(|(said, _)| message.contains(said))
+        .map(|(_, plain)| *plain)
 }

@@ -199,3 +199,26 @@ fn deep_block_nesting_is_read_quickly() {
     assert!(started.elapsed().as_secs() < 5);
     assert_eq!(errors.len(), 1);
 }
+
+#[test]
+fn common_parser_messages_say_what_to_fix() {
+    for (text, plain) in [
+        (
+            "sources:\n  - id: s\n    title: Example: report\n",
+            "put the whole value in quotes",
+        ),
+        (
+            "facts:\n  - says: a\n   source: s\n",
+            "items start with `- ` at one column",
+        ),
+        (
+            "sources:\n  - id: s\n    title: \"open\nfacts: []\n",
+            "a quoted value is not closed",
+        ),
+    ] {
+        let (_, errors) = parse_yaml(text);
+        let shown = errors[0].1.to_string();
+        assert!(shown.contains(plain), "{text:?}: {shown}");
+        assert!(shown.contains("(the YAML parser says: "), "{shown}");
+    }
+}
