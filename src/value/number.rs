@@ -93,6 +93,30 @@ pub fn nearest_unit_word(word: &str) -> Option<&'static str> {
     if word.chars().count() < 4 || belongs_to_number(word, None) {
         return None;
     }
+    // Template matching asks this of the word after every number it tries
+    // (`100 troops`), thousands of times for the same few words: remember
+    // the answers (per thread, at most CACHED words).
+    use std::cell::RefCell;
+    const CACHED: usize = 4096;
+    thread_local! {
+        static SEEN: RefCell<rustc_hash::FxHashMap<String, Option<&'static str>>> =
+            RefCell::default();
+    }
+    if let Some(hit) = SEEN.with(|s| s.borrow().get(word).copied()) {
+        return hit;
+    }
+    let found = nearest_unit_word_uncached(word);
+    SEEN.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() >= CACHED {
+            s.clear();
+        }
+        s.insert(word.to_string(), found);
+    });
+    found
+}
+
+fn nearest_unit_word_uncached(word: &str) -> Option<&'static str> {
     let known = MULTIPLIERS
         .iter()
         .map(|(m, _)| *m)
