@@ -579,6 +579,13 @@ pub fn script(
     // shapes failed). Shapes are unioned in CTEs of at most UNION_WIDTH, and
     // those again, so the depth grows with the logarithm of the shapes.
     const UNION_WIDTH: usize = 16;
+    let union_of = |names: &[String]| {
+        let selects: Vec<String> = names
+            .iter()
+            .map(|r| format!("  SELECT assertion_id, told_true, told_false FROM {r}"))
+            .collect();
+        selects.join("\n  UNION ALL\n")
+    };
     let mut level = roots;
     let mut round = 0;
     while level.len() > UNION_WIDTH {
@@ -586,22 +593,14 @@ pub fn script(
         let mut next = Vec::new();
         for (i, group) in level.chunks(UNION_WIDTH).enumerate() {
             let name = format!("verdicts_{round}_{}", i + 1);
-            let union: Vec<String> = group
-                .iter()
-                .map(|r| format!("  SELECT assertion_id, told_true, told_false FROM {r}"))
-                .collect();
-            ctes.push(format!("{name} AS (\n{}\n)", union.join("\n  UNION ALL\n")));
+            ctes.push(format!("{name} AS (\n{}\n)", union_of(group)));
             next.push(name);
         }
         level = next;
     }
-    let union: Vec<String> = level
-        .iter()
-        .map(|r| format!("  SELECT assertion_id, told_true, told_false FROM {r}"))
-        .collect();
     ctes.push(format!(
         "-- told-true and told-false of every assertion\nverdicts AS (\n{}\n)",
-        union.join("\n  UNION ALL\n")
+        union_of(&level)
     ));
     // Ties of file and line (assertions sharing a line) in the engine's
     // order, the model's: without `assertion_id` last, Spark and DuckDB may
