@@ -39,6 +39,32 @@ struct Item<'n, 'a> {
     map: &'n [(Node<'a>, Node<'a>)],
 }
 
+impl<'n, 'a> Item<'n, 'a> {
+    /// An item of a list: a mapping whose keys are among `keys` (else an
+    /// error saying what `what` is: `shape`).
+    fn of(
+        node: &'n Node<'a>,
+        at: usize,
+        what: &'static str,
+        shape: &str,
+        keys: &[&str],
+        errors: &mut Vec<FactError>,
+    ) -> Option<Item<'n, 'a>> {
+        let Kind::Map(map) = &node.kind else {
+            errors.push((
+                point(at),
+                ErrorKind::BadFact {
+                    message: format!("{what} is a mapping with {shape}"),
+                },
+            ));
+            return None;
+        };
+        let item = Item { map };
+        item.check_keys(keys, what, errors);
+        Some(item)
+    }
+}
+
 impl<'a> Item<'_, 'a> {
     fn get(&self, key: &str) -> Option<&Node<'a>> {
         self.map
@@ -298,17 +324,7 @@ fn read_items<'a>(
 }
 
 fn read_source(item: &Node, at: usize, errors: &mut Vec<FactError>) -> Option<RawSource> {
-    let Kind::Map(map) = &item.kind else {
-        errors.push((
-            point(at),
-            ErrorKind::BadFact {
-                message: "a source is a mapping with at least `id`".into(),
-            },
-        ));
-        return None;
-    };
-    let item = Item { map };
-    item.check_keys(&SOURCE_KEYS, "a source", errors);
+    let item = Item::of(item, at, "a source", "at least `id`", &SOURCE_KEYS, errors)?;
     let id = item.located("id", errors);
     if id.is_none() {
         errors.push((
@@ -334,17 +350,14 @@ fn read_source(item: &Node, at: usize, errors: &mut Vec<FactError>) -> Option<Ra
 }
 
 fn read_entity(item: &Node, at: usize, errors: &mut Vec<FactError>) -> Option<RawEntity> {
-    let Kind::Map(map) = &item.kind else {
-        errors.push((
-            point(at),
-            ErrorKind::BadFact {
-                message: "an entity is a mapping with `name` and `kind`".into(),
-            },
-        ));
-        return None;
-    };
-    let item = Item { map };
-    item.check_keys(&ENTITY_KEYS, "an entity", errors);
+    let item = Item::of(
+        item,
+        at,
+        "an entity",
+        "`name` and `kind`",
+        &ENTITY_KEYS,
+        errors,
+    )?;
     let name = item.located("name", errors);
     let kind = item.located("kind", errors);
     let aka = match item.get("aka") {
@@ -442,18 +455,14 @@ fn read_groups<'a>(
 }
 
 fn read_fact(item: &Node, at: usize, errors: &mut Vec<FactError>) -> Option<RawFact> {
-    let Kind::Map(map) = &item.kind else {
-        errors.push((
-            point(at),
-            ErrorKind::BadFact {
-                message: "a fact is a mapping with `says`, `relation` or `only`, and `source`"
-                    .into(),
-            },
-        ));
-        return None;
-    };
-    let item = Item { map };
-    item.check_keys(&FACT_KEYS, "a fact", errors);
+    let item = Item::of(
+        item,
+        at,
+        "a fact",
+        "`says`, `relation` or `only`, and `source`",
+        &FACT_KEYS,
+        errors,
+    )?;
     let forms = ["says", "relation", "only"]
         .iter()
         .filter(|k| item.has(k))
