@@ -92,9 +92,20 @@ pub struct ParseCache {
     /// keeping`); a default cache keeps nothing, so a one-off analysis
     /// frees each file's tokens once its claims are read.
     keep: bool,
-    entries: HashMap<std::path::PathBuf, (usize, u64, Arc<Parsed>)>,
+    entries: HashMap<std::path::PathBuf, Entry>,
     /// Files parsed by the last analysis (the others came from the cache).
     pub parsed_last: usize,
+    /// Of those, YAML files read again from the fact items an edit touched.
+    pub reparsed_last: usize,
+}
+
+struct Entry {
+    len: usize,
+    hash: u64,
+    parsed: Arc<Parsed>,
+    /// A YAML file's text, for reading an edit of it from the items it
+    /// touched (`reparse_facts`).
+    text: Option<Arc<str>>,
 }
 
 fn text_hash(text: &str) -> u64 {
@@ -131,47 +142,77 @@ impl ParseCache {
             .map(|(f, key)| {
                 let (len, hash) = (*key)?;
                 match self.entries.get(&f.path) {
-                    Some((l, h, p)) if *l == len && *h == hash => Some(p.clone()),
+                    Some(e) if e.len == len && e.hash == hash => Some(e.parsed.clone()),
                     _ => None,
                 }
             })
             .collect();
-        let parsed: Vec<Option<Arc<Parsed>>> = files
+        let entries = &self.entries;
+        let parsed: Vec<(Option<Arc<Parsed>>, bool)> = files
             .files
             .par_iter()
             .zip(cached)
             .map(|(f, hit)| {
                 if hit.is_some() {
-                    return hit;
+                    return (hit, false);
                 }
                 match f.kind {
                     FileKind::Rules => {
                         let (ast, errs) = parse_rule_file(&f.text);
-                        Some(Arc::new(Parsed::Rules(ast, errs)))
+                        (Some(Arc::new(Parsed::Rules(ast, errs))), false)
                     }
                     FileKind::Yaml => {
+                        // An edit of a file read without errors: its other
+                        // items stand.
+                        let edited =
+                            entries
+                                .get(&f.path)
+                                .and_then(|e| match (&*e.parsed, &e.text) {
+                                    (Parsed::Yaml(old, errs), Some(text)) if errs.is_empty() => {
+                                        crate::facts::reparse_facts(text, old, &f.text)
+                                    }
+                                    _ => None,
+                                });
+                        if let Some(raw) = edited {
+                            return (Some(Arc::new(Parsed::Yaml(raw, Vec::new()))), true);
+                        }
                         let (raw, errs) = parse_yaml(&f.text);
-                        Some(Arc::new(Parsed::Yaml(raw, errs)))
+                        (Some(Arc::new(Parsed::Yaml(raw, errs))), false)
                     }
-                    _ => None,
+                    _ => (None, false),
                 }
             })
             .collect();
+        let (parsed, reparsed): (Vec<Option<Arc<Parsed>>>, Vec<bool>) = parsed.into_iter().unzip();
         let mut entries = HashMap::new();
         let mut reused = 0;
         for ((f, key), p) in files.files.iter().zip(&keys).zip(&parsed) {
             if let (Some((len, hash)), Some(p)) = (key, p) {
-                if self
-                    .entries
-                    .get(&f.path)
-                    .is_some_and(|(_, _, old)| Arc::ptr_eq(old, p))
-                {
+                let old = self.entries.remove(&f.path);
+                let same = old.as_ref().is_some_and(|e| Arc::ptr_eq(&e.parsed, p));
+                if same {
                     reused += 1;
                 }
-                entries.insert(f.path.clone(), (*len, *hash, p.clone()));
+                let text = match (self.keep, f.kind) {
+                    (true, FileKind::Yaml) => match old {
+                        Some(Entry { text: Some(t), .. }) if same => Some(t),
+                        _ => Some(Arc::from(f.text.as_str())),
+                    },
+                    _ => None,
+                };
+                entries.insert(
+                    f.path.clone(),
+                    Entry {
+                        len: *len,
+                        hash: *hash,
+                        parsed: p.clone(),
+                        text,
+                    },
+                );
             }
         }
         self.parsed_last = entries.len() - reused;
+        self.reparsed_last = reparsed.iter().filter(|&&r| r).count();
         if self.keep {
             self.entries = entries;
         }

@@ -265,9 +265,12 @@ impl Server {
                 } else {
                     "everything"
                 };
+                let cache = &self.workspaces[i].parse_cache;
                 log(&format!(
-                    "analyzed {} ({how}) in {analyzed:.1?}, diagnostics in {:.1?}",
+                    "analyzed {} ({how}; {} files parsed, {} of them from the items an edit touched) in {analyzed:.1?}, diagnostics in {:.1?}",
                     self.workspaces[i].root.display(),
+                    cache.parsed_last,
+                    cache.reparsed_last,
                     started.elapsed() - analyzed
                 ));
             }

@@ -528,6 +528,33 @@ facts:
         assert_eq!(ws.parse_cache.parsed_last, 1, "only the rule file");
     }
 
+    // An item added to a fact file is read alone; the analysis is the one
+    // a fresh server makes of the same texts.
+    #[test]
+    fn an_added_fact_is_read_from_its_item_alone() {
+        let mut ws = workspace(RULES);
+        let path = crate::load::normalize(Path::new("fixtures/f.yaml"));
+        let edited = format!("{FACTS}  - says: not treaty between China and Iran\n    source: r\n");
+        assert!(ws.set_text(&path, &edited));
+        ws.analyze();
+        assert_eq!(ws.parse_cache.reparsed_last, 1, "read from the new item");
+        let mut fresh = workspace(RULES);
+        assert!(fresh.set_text(&path, &edited));
+        fresh.parse_cache = ParseCache::keeping();
+        fresh.analyze();
+        assert_eq!(fresh.parse_cache.reparsed_last, 0);
+        assert_eq!(seen(&ws), seen(&fresh));
+        let verdicts: Vec<_> = ws
+            .analysis
+            .results
+            .iter()
+            .flatten()
+            .map(|r| r.outcome.verdict())
+            .collect();
+        use crate::eval::logic::Verdict;
+        assert_eq!(verdicts, [Verdict::Supported, Verdict::Refuted]);
+    }
+
     // Each edit through the fast path shows what a full analysis shows.
     #[test]
     fn rereading_claims_matches_a_full_analysis() {

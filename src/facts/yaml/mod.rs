@@ -3,6 +3,7 @@
 //! as they are read: no tree of the whole file, no search of the text after.
 
 mod events;
+mod reparse;
 mod scalars;
 #[cfg(test)]
 mod tests;
@@ -13,6 +14,7 @@ use saphyr_parser::Event;
 use super::*;
 use crate::diag::nearest;
 use events::*;
+pub use reparse::reparse_facts;
 
 // ---------------------------------------------------------------------------
 // Items.
