@@ -20,15 +20,16 @@ use crate::value::{self, ValueKind};
 impl Analyzer {
     /// Reads a fact sentence (`says:` or one of `only:`'s) into a tuple.
     pub(super) fn sentence(
-        &mut self,
+        &self,
         file: FileId,
         src: &str,
         l: &Located,
+        errs: &mut Vec<Diagnostic>,
     ) -> Option<(Tuple, bool)> {
         let toks = match lex_at(&l.text, l.span) {
             Ok(t) => t,
             Err((span, kind)) => {
-                self.error(file, span, kind);
+                errs.push(Diagnostic::new(file, span, kind));
                 return None;
             }
         };
@@ -36,14 +37,9 @@ impl Analyzer {
         let mut reader = Reader::new(&lexicon, file, src, &toks, Context::Fact, &[]);
         reader.quiet_unknown_relation = self.broken_relations;
         let read = read_fact_sentence(&mut reader);
-        let errors = std::mem::take(&mut reader.errors);
-        let errors: Vec<Diagnostic> = errors
-            .into_iter()
-            .filter(|d| {
-                !(self.broken_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
-            })
-            .collect();
-        self.errors.extend(errors);
+        errs.extend(std::mem::take(&mut reader.errors).into_iter().filter(|d| {
+            !(self.broken_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
+        }));
         let (atom, negated) = read.ok()?;
         let Target::Relation(rel) = atom.target else {
             return None;
@@ -403,6 +399,178 @@ impl Analyzer {
         }
     }
 
+    /// Resolves one fact of a YAML file. Read-only (facts resolve in
+    /// parallel); errors go to `errs`.
+    fn yaml_fact(
+        &self,
+        file: FileId,
+        src: &str,
+        starts: &[usize],
+        raw: &crate::facts::RawFact,
+        errs: &mut Vec<Diagnostic>,
+    ) -> Option<Fact> {
+        let line = crate::diag::line_of(starts, raw.span.start as usize) as u32;
+        let source = self.source_index.get(&raw.source.text).copied();
+        if source.is_none() {
+            self.source_error_into(errs, file, &raw.source.text, raw.source.span);
+        }
+        let as_of = match &raw.as_of {
+            Some(l) => match date_value(&l.text, l.span) {
+                Ok(v) => Some(Box::new(v)),
+                Err((span, kind)) => {
+                    errs.push(Diagnostic::new(file, span, kind));
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let (body, text) = match &raw.body {
+            RawFactBody::Says(l) => {
+                let Some((tuple, negated)) = self.sentence(file, src, l, errs) else {
+                    return None;
+                };
+                (
+                    FactBody::Atom { tuple, negated },
+                    Some(fold_spaces(&l.text).into()),
+                )
+            }
+            RawFactBody::Structured {
+                relation,
+                args,
+                negated,
+            } => {
+                let relation = Lstr {
+                    text: Cow::Borrowed(relation.text.as_str()),
+                    span: relation.span,
+                };
+                let args: Vec<(Lstr, Lstr)> = args
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            Lstr {
+                                text: Cow::Borrowed(k.text.as_str()),
+                                span: k.span,
+                            },
+                            Lstr {
+                                text: Cow::Borrowed(v.text.as_str()),
+                                span: v.span,
+                            },
+                        )
+                    })
+                    .collect();
+                let tuple = self.structured(file, &relation, &args, errs)?;
+                (
+                    FactBody::Atom {
+                        tuple,
+                        negated: *negated,
+                    },
+                    None,
+                )
+            }
+            RawFactBody::Only { sentences, among } => {
+                let mut listed = Vec::new();
+                let mut ok = true;
+                let mut at = 0;
+                for piece in sentences.text.split(';') {
+                    let lead = piece.len() - piece.trim_start().len();
+                    // Each sentence's own span: errors about it underline
+                    // it alone, not the rest of the `only`.
+                    let start = sentences.span.start as usize + at + lead;
+                    let l = Located {
+                        text: piece.trim().to_string(),
+                        span: Span::new(start, start + piece.trim().len()),
+                    };
+                    at += piece.len() + 1;
+                    if l.text.is_empty() {
+                        continue;
+                    }
+                    match self.sentence(file, src, &l, errs) {
+                        Some((_, true)) => {
+                            errs.push(Diagnostic::new(
+                                file,
+                                l.span,
+                                ErrorKind::BadFact {
+                                    message: "an `only` lists what is true: no `not` or `no` in it"
+                                        .into(),
+                                },
+                            ));
+                            ok = false;
+                        }
+                        Some((t, false)) => listed.push((t, l.span)),
+                        None => ok = false,
+                    }
+                }
+                let group = self
+                    .group_index
+                    .get(&fold_spaces(&among.text).to_lowercase())
+                    .copied();
+                if group.is_none() {
+                    self.group_error_into(errs, file, among);
+                    ok = false;
+                }
+                if !ok || listed.is_empty() {
+                    if ok {
+                        errs.push(Diagnostic::new(
+                            file,
+                            sentences.span,
+                            ErrorKind::BadFact {
+                                message: "`only` needs at least one sentence".into(),
+                            },
+                        ));
+                    }
+                    return None;
+                }
+                let relation = listed[0].0.key.relation;
+                if let Some((_, span)) = listed.iter().find(|(t, _)| t.key.relation != relation) {
+                    errs.push(Diagnostic::new(
+                        file,
+                        *span,
+                        ErrorKind::BadFact {
+                            message: "the sentences of one `only` must all be of one relation"
+                                .into(),
+                        },
+                    ));
+                    return None;
+                }
+                let group = group.expect("checked above");
+                let listed: Vec<Tuple> = listed.into_iter().map(|(t, _)| t).collect();
+                let text = format!(
+                    "only {}, among {}",
+                    fold_spaces(&sentences.text),
+                    self.model.groups[group as usize].name
+                );
+                (
+                    FactBody::Only(Box::new(Only {
+                        relation,
+                        group,
+                        members: self.model.groups[group as usize]
+                            .members
+                            .iter()
+                            .copied()
+                            .collect(),
+                        listed_keys: listed.iter().map(|t| t.key.clone()).collect(),
+                        listed,
+                    })),
+                    Some(text.into()),
+                )
+            }
+        };
+        let source = source?;
+        Some(Fact {
+            source,
+            quote: raw.quote.as_ref().map(|q| q.text.as_str().into()),
+            as_of,
+            note: raw.note.as_deref().map(Into::into),
+            loc: Loc {
+                file,
+                span: raw.span,
+            },
+            line,
+            body,
+            text,
+        })
+    }
+
     pub(super) fn facts(
         &mut self,
         files: &Files,
@@ -419,194 +587,38 @@ impl Analyzer {
                 self.model.sources[d].text.is_some()
             })
             .collect();
-        let all = yamls
-            .iter()
-            .flat_map(|(f, raw)| raw.facts.iter().map(move |x| (*f, x)));
         let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
-        let mut lines: HashMap<FileId, Vec<usize>> = HashMap::new();
-        for (file, raw) in all {
-            let src = &files.get(file).text;
-            let starts = lines
-                .entry(file)
-                .or_insert_with(|| crate::diag::line_starts(src));
-            let line = crate::diag::line_of(starts, raw.span.start as usize) as u32;
-            let source = self.source_index.get(&raw.source.text).copied();
-            if source.is_none() {
-                self.source_error(file, &raw.source);
-            }
-            let as_of = match &raw.as_of {
-                Some(l) => match date_value(&l.text, l.span) {
-                    Ok(v) => Some(Box::new(v)),
-                    Err((span, kind)) => {
-                        self.error(file, span, kind);
-                        continue;
-                    }
-                },
-                None => None,
-            };
-            let (body, text) = match &raw.body {
-                RawFactBody::Says(l) => {
-                    let Some((tuple, negated)) = self.sentence(file, src, l) else {
-                        continue;
-                    };
-                    (
-                        FactBody::Atom { tuple, negated },
-                        Some(fold_spaces(&l.text).into()),
-                    )
-                }
-                RawFactBody::Structured {
-                    relation,
-                    args,
-                    negated,
-                } => {
-                    let relation = Lstr {
-                        text: Cow::Borrowed(relation.text.as_str()),
-                        span: relation.span,
-                    };
-                    let args: Vec<(Lstr, Lstr)> = args
-                        .iter()
-                        .map(|(k, v)| {
-                            (
-                                Lstr {
-                                    text: Cow::Borrowed(k.text.as_str()),
-                                    span: k.span,
-                                },
-                                Lstr {
-                                    text: Cow::Borrowed(v.text.as_str()),
-                                    span: v.span,
-                                },
-                            )
-                        })
-                        .collect();
+        // Each fact is read on its own, so they are read in parallel; facts
+        // and errors are then taken in file order.
+        for (file, raw) in yamls {
+            let src = &files.get(*file).text;
+            let starts = crate::diag::line_starts(src);
+            let this = &*self;
+            let read: Vec<(Option<Fact>, Vec<Diagnostic>)> = raw
+                .facts
+                .par_iter()
+                .map(|raw| {
                     let mut errs = Vec::new();
-                    let tuple = self.structured(file, &relation, &args, &mut errs);
-                    self.errors.extend(errs);
-                    let Some(tuple) = tuple else {
-                        continue;
-                    };
-                    (
-                        FactBody::Atom {
-                            tuple,
-                            negated: *negated,
-                        },
-                        None,
-                    )
+                    let fact = this.yaml_fact(*file, src, &starts, raw, &mut errs);
+                    (fact, errs)
+                })
+                .collect();
+            for ((fact, errs), raw) in read.into_iter().zip(&raw.facts) {
+                self.errors.extend(errs);
+                let Some(fact) = fact else { continue };
+                if let Some(q) = &raw.quote {
+                    self.check_quote(*file, fact.source, q, &mut texts);
                 }
-                RawFactBody::Only { sentences, among } => {
-                    let mut listed = Vec::new();
-                    let mut ok = true;
-                    let mut at = 0;
-                    for piece in sentences.text.split(';') {
-                        let lead = piece.len() - piece.trim_start().len();
-                        // Each sentence's own span: errors about it underline
-                        // it alone, not the rest of the `only`.
-                        let start = sentences.span.start as usize + at + lead;
-                        let l = Located {
-                            text: piece.trim().to_string(),
-                            span: Span::new(start, start + piece.trim().len()),
-                        };
-                        at += piece.len() + 1;
-                        if l.text.is_empty() {
-                            continue;
-                        }
-                        match self.sentence(file, src, &l) {
-                            Some((_, true)) => {
-                                self.error(
-                                    file,
-                                    l.span,
-                                    ErrorKind::BadFact {
-                                        message:
-                                            "an `only` lists what is true: no `not` or `no` in it"
-                                                .into(),
-                                    },
-                                );
-                                ok = false;
-                            }
-                            Some((t, false)) => listed.push((t, l.span)),
-                            None => ok = false,
-                        }
-                    }
-                    let group = self
-                        .group_index
-                        .get(&fold_spaces(&among.text).to_lowercase())
-                        .copied();
-                    if group.is_none() {
-                        self.group_error(file, among);
-                        ok = false;
-                    }
-                    if !ok || listed.is_empty() {
-                        if ok {
-                            self.error(
-                                file,
-                                sentences.span,
-                                ErrorKind::BadFact {
-                                    message: "`only` needs at least one sentence".into(),
-                                },
-                            );
-                        }
-                        continue;
-                    }
-                    let relation = listed[0].0.key.relation;
-                    if let Some((_, span)) = listed.iter().find(|(t, _)| t.key.relation != relation)
-                    {
-                        self.error(
-                            file,
-                            *span,
-                            ErrorKind::BadFact {
-                                message: "the sentences of one `only` must all be of one relation"
-                                    .into(),
-                            },
-                        );
-                        continue;
-                    }
-                    let group = group.expect("checked above");
-                    let listed: Vec<Tuple> = listed.into_iter().map(|(t, _)| t).collect();
-                    let text = format!(
-                        "only {}, among {}",
-                        fold_spaces(&sentences.text),
-                        self.model.groups[group as usize].name
-                    );
-                    (
-                        FactBody::Only(Box::new(Only {
-                            relation,
-                            group,
-                            members: self.model.groups[group as usize]
-                                .members
-                                .iter()
-                                .copied()
-                                .collect(),
-                            listed_keys: listed.iter().map(|t| t.key.clone()).collect(),
-                            listed,
-                        })),
-                        Some(text.into()),
-                    )
+                let id = self.model.facts.len() as FactId;
+                if let FactBody::Only(o) = &fact.body {
+                    self.model
+                        .closed_worlds
+                        .entry(o.relation)
+                        .or_default()
+                        .push(id);
                 }
-            };
-            let Some(source) = source else { continue };
-            if let Some(q) = &raw.quote {
-                self.check_quote(file, source, q, &mut texts);
+                self.model.facts.push(fact);
             }
-            let id = self.model.facts.len() as FactId;
-            if let FactBody::Only(o) = &body {
-                self.model
-                    .closed_worlds
-                    .entry(o.relation)
-                    .or_default()
-                    .push(id);
-            }
-            self.model.facts.push(Fact {
-                source,
-                quote: raw.quote.as_ref().map(|q| q.text.as_str().into()),
-                as_of,
-                note: raw.note.as_deref().map(Into::into),
-                loc: Loc {
-                    file,
-                    span: raw.span,
-                },
-                line,
-                body,
-                text,
-            });
         }
         for &file in jsonls {
             self.jsonl_file(file, &files.get(file).text, &mut texts);

@@ -182,12 +182,6 @@ impl Analyzer {
         }
     }
 
-    pub(super) fn source_error(&mut self, file: FileId, l: &Located) {
-        let mut errs = Vec::new();
-        self.source_error_into(&mut errs, file, &l.text, l.span);
-        self.errors.extend(errs);
-    }
-
     pub(super) fn source_error_into(
         &self,
         errs: &mut Vec<Diagnostic>,
@@ -207,23 +201,22 @@ impl Analyzer {
         ));
     }
 
-    pub(super) fn group_error(&mut self, file: FileId, l: &Located) {
+    pub(super) fn group_error_into(&self, errs: &mut Vec<Diagnostic>, file: FileId, l: &Located) {
         if self.broken_groups {
             return;
         }
         let known: Vec<&str> = self.model.groups.iter().map(|g| g.name.as_str()).collect();
         let suggestions = nearest(&l.text, known);
-        self.error(
+        errs.push(Diagnostic::new(
             file,
             l.span,
             ErrorKind::UnknownGroup {
                 name: l.text.clone(),
                 suggestions,
             },
-        );
+        ));
     }
 
-    /// Checks a quote against the text of its source's document (docs/language.md §13).
     pub(super) fn check_quote(
         &mut self,
         file: FileId,
