@@ -426,9 +426,7 @@ impl Analyzer {
         };
         let (body, text) = match &raw.body {
             RawFactBody::Says(l) => {
-                let Some((tuple, negated)) = self.sentence(file, src, l, errs) else {
-                    return None;
-                };
+                let (tuple, negated) = self.sentence(file, src, l, errs)?;
                 (
                     FactBody::Atom { tuple, negated },
                     Some(fold_spaces(&l.text).into()),
