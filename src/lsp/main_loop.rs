@@ -267,7 +267,7 @@ impl Server {
                 };
                 let cache = &self.workspaces[i].parse_cache;
                 log(&format!(
-                    "analyzed {} ({how}; {} files parsed, {} of them from the items an edit touched) in {analyzed:.1?}, diagnostics in {:.1?}",
+                    "analyzed {} ({how}; files parsed: {}, from the items an edit touched: {}) in {analyzed:.1?}, diagnostics in {:.1?}",
                     self.workspaces[i].root.display(),
                     cache.parsed_last,
                     cache.reparsed_last,

@@ -272,9 +272,10 @@ impl Workspace {
         errors: Vec<Diagnostic>,
         known: &HashMap<String, crate::eval::Outcome>,
     ) {
+        use rayon::prelude::*;
         let results: Vec<Option<Checked>> = model
             .assertions
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, a)| {
                 let outcome = match known.get(&a.text) {

@@ -65,7 +65,12 @@ impl Lsp {
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            // With CLAIMCHECK_LSP_TIMINGS set, the server's log of what each
+            // analysis took shows beside the test's own output.
+            .stderr(match std::env::var_os("CLAIMCHECK_LSP_TIMINGS") {
+                Some(_) => Stdio::inherit(),
+                None => Stdio::piped(),
+            })
             .spawn()
             .expect("the binary runs");
         let stdin = child.stdin.take().unwrap();
