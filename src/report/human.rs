@@ -56,7 +56,17 @@ pub fn render(run: &Run, style: Style, options: &Options) -> String {
         .map(|r| run.model.assertions[r.assertion].line.to_string().len())
         .max()
         .unwrap_or(1);
-    for r in &shown {
+    // Each assertion's lines are written on their own, in parallel; the
+    // report is then put together in order.
+    let blocks: Vec<String> = {
+        use rayon::prelude::*;
+        shown
+            .par_iter()
+            .map(|r| assertion_block(run, r, style, options, width))
+            .collect()
+    };
+    out.reserve(blocks.iter().map(String::len).sum::<usize>() + 4096);
+    for (r, block) in shown.iter().zip(&blocks) {
         let a = &run.model.assertions[r.assertion];
         if current != Some(a.file) {
             if current.is_some() {
@@ -69,59 +79,74 @@ pub fn render(run: &Run, style: Style, options: &Options) -> String {
                 style.paint("1", &escape_controls(&run.files.get(a.file).display))
             );
         }
-        let verdict = r.outcome.verdict();
-        let (status, code) = match r.passed {
-            Some(true) => ("ok", "32"),
-            Some(false) => ("FAIL", "1;31"),
-            None => ("check", "36"),
-        };
-        let status = style.paint(code, &format!("{status:<5}"));
-        let mut line = format!(
-            "  {status} {:>width$}  {:<9}  {}",
-            a.line,
-            verdict.name(),
-            escape_controls(&a.text)
-        );
-        if let (Some(false), Expectation::Verdict(v)) = (r.passed, &a.expectation) {
-            line.push_str(&style.paint("31", &format!("    expected {v}")));
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-        let indent = " ".repeat(2 + 5 + 1 + width + 2);
-        let (pro, con) = (&r.outcome.support, &r.outcome.refute);
-        if !pro.is_empty() || !con.is_empty() {
-            let text = format!(
-                "{:<8} {} for, {} against",
-                "sources",
-                independent_sources(run.model, pro),
-                independent_sources(run.model, con)
-            );
-            let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
-        }
-        let mut budget = options.max_evidence;
-        for (label, facts) in [("for", &r.outcome.support), ("against", &r.outcome.refute)] {
-            for f in facts.iter().take(budget) {
-                let fact = &run.model.facts[*f as usize];
-                let text = format!(
-                    "{label:<8} {}",
-                    escape_controls(&evidence_line(run.model, fact))
-                );
-                let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
-            }
-            budget -= facts.len().min(budget);
-        }
-        let hidden = (pro.len() + con.len()).saturating_sub(options.max_evidence);
-        if hidden > 0 {
-            let text = format!(
-                "{:<8} and {hidden} more (--max-evidence {} shows more; --format json lists all)",
-                "", options.max_evidence
-            );
-            let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
-        }
+        out.push_str(block);
     }
     if !shown.is_empty() {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", run.summary());
+    out
+}
+
+/// One assertion's lines in the human report: status, line, verdict and
+/// claim, then the sources on each side.
+fn assertion_block(
+    run: &Run,
+    r: &crate::eval::Checked,
+    style: Style,
+    options: &Options,
+    width: usize,
+) -> String {
+    let mut out = String::new();
+    let a = &run.model.assertions[r.assertion];
+    let verdict = r.outcome.verdict();
+    let (status, code) = match r.passed {
+        Some(true) => ("ok", "32"),
+        Some(false) => ("FAIL", "1;31"),
+        None => ("check", "36"),
+    };
+    let status = style.paint(code, &format!("{status:<5}"));
+    let mut line = format!(
+        "  {status} {:>width$}  {:<9}  {}",
+        a.line,
+        verdict.name(),
+        escape_controls(&a.text)
+    );
+    if let (Some(false), Expectation::Verdict(v)) = (r.passed, &a.expectation) {
+        line.push_str(&style.paint("31", &format!("    expected {v}")));
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+    let indent = " ".repeat(2 + 5 + 1 + width + 2);
+    let (pro, con) = (&r.outcome.support, &r.outcome.refute);
+    if !pro.is_empty() || !con.is_empty() {
+        let text = format!(
+            "{:<8} {} for, {} against",
+            "sources",
+            independent_sources(run.model, pro),
+            independent_sources(run.model, con)
+        );
+        let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
+    }
+    let mut budget = options.max_evidence;
+    for (label, facts) in [("for", &r.outcome.support), ("against", &r.outcome.refute)] {
+        for f in facts.iter().take(budget) {
+            let fact = &run.model.facts[*f as usize];
+            let text = format!(
+                "{label:<8} {}",
+                escape_controls(&evidence_line(run.model, fact))
+            );
+            let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
+        }
+        budget -= facts.len().min(budget);
+    }
+    let hidden = (pro.len() + con.len()).saturating_sub(options.max_evidence);
+    if hidden > 0 {
+        let text = format!(
+            "{:<8} and {hidden} more (--max-evidence {} shows more; --format json lists all)",
+            "", options.max_evidence
+        );
+        let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
+    }
     out
 }
 
