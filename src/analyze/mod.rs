@@ -378,11 +378,28 @@ impl Analyzer {
         self.definitions(&rules);
         self.sources(files, &yamls);
         self.facts(files, &yamls, &jsonls);
-        self.assertions(&rules);
-        // The parsed files (every claim's tokens) are done with: free them
-        // before the index is built, unless the cache keeps them.
         drop((rules, yamls));
-        drop(parsed);
+        // Assertions a rule file at a time, each file's tokens freed once
+        // its claims are read (unless the cache keeps them), so the parsed
+        // files are not all held while the claims are read; the fact files'
+        // parse is freed first.
+        let rule_files: Vec<(FileId, Arc<Parsed>)> = parsed
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, p)| match p.as_deref() {
+                Some(Parsed::Rules(..)) => p.map(|p| (FileId(i as u32), p)),
+                _ => None,
+            })
+            .collect();
+        for (file, p) in rule_files {
+            if let Parsed::Rules(ast, _) = &*p {
+                self.assertions(&[Rules {
+                    file,
+                    text: &files.get(file).text,
+                    ast,
+                }]);
+            }
+        }
         timings.add("resolve", start.elapsed());
         timings.time("index", || {
             self.model.index = Index::build(&self.model.facts);

@@ -56,30 +56,30 @@ pub fn render(run: &Run, style: Style, options: &Options) -> String {
         .map(|r| run.model.assertions[r.assertion].line.to_string().len())
         .max()
         .unwrap_or(1);
-    // Each assertion's lines are written on their own, in parallel; the
-    // report is then put together in order.
-    let blocks: Vec<String> = {
-        use rayon::prelude::*;
-        shown
+    // Each assertion's lines are written on their own, in parallel, a wave
+    // at a time (so the report is not held twice over); each wave is then
+    // put together in order.
+    use rayon::prelude::*;
+    for wave in shown.chunks(4096) {
+        let blocks: Vec<String> = wave
             .par_iter()
             .map(|r| assertion_block(run, r, style, options, width))
-            .collect()
-    };
-    out.reserve(blocks.iter().map(String::len).sum::<usize>() + 4096);
-    for (r, block) in shown.iter().zip(&blocks) {
-        let a = &run.model.assertions[r.assertion];
-        if current != Some(a.file) {
-            if current.is_some() {
-                out.push('\n');
+            .collect();
+        for (r, block) in wave.iter().zip(blocks) {
+            let a = &run.model.assertions[r.assertion];
+            if current != Some(a.file) {
+                if current.is_some() {
+                    out.push('\n');
+                }
+                current = Some(a.file);
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    style.paint("1", &escape_controls(&run.files.get(a.file).display))
+                );
             }
-            current = Some(a.file);
-            let _ = writeln!(
-                out,
-                "{}",
-                style.paint("1", &escape_controls(&run.files.get(a.file).display))
-            );
+            out.push_str(&block);
         }
-        out.push_str(block);
     }
     if !shown.is_empty() {
         out.push('\n');
