@@ -262,6 +262,7 @@ impl Analyzer {
         file: FileId,
         line: u32,
         raw: JsonlFact,
+        dates: &mut Dates,
         errs: &mut Vec<Diagnostic>,
     ) -> Option<(Fact, Option<Located>)> {
         let source = self.source_index.get(raw.source.text.as_ref()).copied();
@@ -269,8 +270,8 @@ impl Analyzer {
             self.source_error_into(errs, file, &raw.source.text, raw.source.span);
         }
         let as_of = match &raw.as_of {
-            Some(l) => match date_value(&l.text, l.span) {
-                Ok(v) => Some(Box::new(v)),
+            Some(l) => match dates.read(&l.text, l.span) {
+                Ok(v) => Some(v),
                 Err((span, kind)) => {
                     errs.push(Diagnostic::new(file, span, kind));
                     return None;
@@ -352,6 +353,7 @@ impl Analyzer {
                     let mut quotes = Vec::new();
                     let mut errs = Vec::new();
                     let mut raw_errs = Vec::new();
+                    let mut dates = Dates::default();
                     let mut lines = 0u32;
                     let mut pos = start;
                     for line in chunk.split_inclusive('\n') {
@@ -365,7 +367,7 @@ impl Analyzer {
                                 .map(|(span, kind)| Diagnostic::new(file, span, kind)),
                         );
                         if let Some(raw) = parsed {
-                            if let Some((f, q)) = this.jsonl_fact(file, lines, raw, &mut errs) {
+                            if let Some((f, q)) = this.jsonl_fact(file, lines, raw, &mut dates, &mut errs) {
                                 if let Some(q) = q {
                                     quotes.push((facts.len(), q));
                                 }
@@ -416,7 +418,7 @@ impl Analyzer {
         }
         let as_of = match &raw.as_of {
             Some(l) => match date_value(&l.text, l.span) {
-                Ok(v) => Some(Box::new(v)),
+                Ok(v) => Some(std::sync::Arc::new(v)),
                 Err((span, kind)) => {
                     errs.push(Diagnostic::new(file, span, kind));
                     return None;
@@ -647,5 +649,28 @@ pub(super) fn date_value(text: &str, span: Span) -> Result<crate::model::Value, 
                 wants: ValueKind::Date.wants(),
             },
         ))),
+    }
+}
+
+/// `as_of` dates read once for each distinct text: a chunk of facts shares
+/// the value of each date it gives.
+#[derive(Default)]
+pub(super) struct Dates {
+    read: rustc_hash::FxHashMap<String, std::sync::Arc<crate::model::Value>>,
+}
+
+impl Dates {
+    fn read(
+        &mut self,
+        text: &str,
+        span: Span,
+    ) -> Result<std::sync::Arc<crate::model::Value>, (Span, ErrorKind)> {
+        if let Some(v) = self.read.get(text) {
+            return Ok(v.clone());
+        }
+        // Errors point into the text where it stands: never remembered.
+        let v = std::sync::Arc::new(date_value(text, span)?);
+        self.read.insert(text.to_string(), v.clone());
+        Ok(v)
     }
 }
