@@ -367,7 +367,9 @@ impl Analyzer {
                                 .map(|(span, kind)| Diagnostic::new(file, span, kind)),
                         );
                         if let Some(raw) = parsed {
-                            if let Some((f, q)) = this.jsonl_fact(file, lines, raw, &mut dates, &mut errs) {
+                            if let Some((f, q)) =
+                                this.jsonl_fact(file, lines, raw, &mut dates, &mut errs)
+                            {
                                 if let Some(q) = q {
                                     quotes.push((facts.len(), q));
                                 }

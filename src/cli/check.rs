@@ -45,6 +45,40 @@ fn emit(out: &mut impl Write, output: Option<&PathBuf>, text: &str) -> bool {
     }
 }
 
+/// Writes a report as `write` makes it, to `--output FILE` or stdout; false
+/// if the file cannot be written.
+fn emit_with(
+    out: &mut impl Write,
+    output: Option<&PathBuf>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> bool {
+    match output {
+        Some(path) => {
+            let written = std::fs::File::create(path).and_then(|f| {
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+                write(&mut w)?;
+                w.flush()
+            });
+            match written {
+                Ok(()) => true,
+                Err(e) => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "error: cannot write {}: {e}",
+                        path.display()
+                    );
+                    false
+                }
+            }
+        }
+        None => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+            let _ = write(&mut w).and_then(|()| w.flush());
+            true
+        }
+    }
+}
+
 /// The paths a run searched, for messages: as given, or the default folders.
 fn searched(paths: &[PathBuf]) -> String {
     if paths.is_empty() {
@@ -156,24 +190,28 @@ pub(super) fn check_command(
             Err(message) => return usage_failed(out, args, "bad_baseline", message),
         },
     };
-    let text = timings.time("report", || match args.format {
-        Format::Human => {
-            // A file gets no colour, whatever stdout is.
-            let style = match args.output {
-                Some(_) => Style { color: false },
-                None => stdout_style(),
-            };
-            let mut human = report::human::render(&run, style, &args.human);
-            if let Some(note) = &selected_note {
-                // Before the summary line.
-                let at = human[..human.len() - 1].rfind('\n').map_or(0, |i| i + 1);
-                human.insert_str(at, &format!("{note}\n"));
-            }
-            if let Some(c) = &comparison {
-                human.push_str(&report::baseline::render_human(c));
-            }
-            human
+    if args.format == Format::Human {
+        // A file gets no colour, whatever stdout is.
+        let style = match args.output {
+            Some(_) => Style { color: false },
+            None => stdout_style(),
+        };
+        // Written as it is made: a large report is never held whole.
+        let written = timings.time("report", || {
+            emit_with(out, args.output.as_ref(), |w| {
+                report::human::write(&run, style, &args.human, selected_note.as_deref(), w)?;
+                match &comparison {
+                    Some(c) => w.write_all(report::baseline::render_human(c).as_bytes()),
+                    None => Ok(()),
+                }
+            })
+        });
+        if !written {
+            return EXIT_LOAD;
         }
+    }
+    let text = timings.time("report", || match args.format {
+        Format::Human => String::new(),
         Format::Json => report::json::to_text(data.as_ref().expect("built for json")),
         Format::Junit => report::ci::junit(&run),
         Format::Github => report::ci::github(&run),
@@ -189,7 +227,7 @@ pub(super) fn check_command(
             let _ = writeln!(std::io::stderr(), "claimcheck: {note}");
         }
     }
-    if !emit(out, args.output.as_ref(), &text) {
+    if args.format != Format::Human && !emit(out, args.output.as_ref(), &text) {
         return EXIT_LOAD;
     }
     std::mem::forget(text);

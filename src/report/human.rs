@@ -44,7 +44,20 @@ impl Default for Options {
 }
 
 pub fn render(run: &Run, style: Style, options: &Options) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(run, style, options, None, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("the report is text")
+}
+
+/// Writes the human report to `out` as it is made (a large report is never
+/// held whole); `note`, if any, goes on a line before the summary line.
+pub fn write(
+    run: &Run,
+    style: Style,
+    options: &Options,
+    note: Option<&str>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut current = None;
     let shown: Vec<&crate::eval::Checked> = run
         .results
@@ -57,35 +70,40 @@ pub fn render(run: &Run, style: Style, options: &Options) -> String {
         .max()
         .unwrap_or(1);
     // Each assertion's lines are written on their own, in parallel, a wave
-    // at a time (so the report is not held twice over); each wave is then
-    // put together in order.
+    // at a time; each wave is then written out in order.
     use rayon::prelude::*;
     for wave in shown.chunks(4096) {
         let blocks: Vec<String> = wave
             .par_iter()
             .map(|r| assertion_block(run, r, style, options, width))
             .collect();
+        let mut text = String::with_capacity(blocks.iter().map(String::len).sum::<usize>() + 256);
         for (r, block) in wave.iter().zip(blocks) {
             let a = &run.model.assertions[r.assertion];
             if current != Some(a.file) {
                 if current.is_some() {
-                    out.push('\n');
+                    text.push('\n');
                 }
                 current = Some(a.file);
                 let _ = writeln!(
-                    out,
+                    text,
                     "{}",
                     style.paint("1", &escape_controls(&run.files.get(a.file).display))
                 );
             }
-            out.push_str(&block);
+            text.push_str(&block);
         }
+        out.write_all(text.as_bytes())?;
     }
+    let mut tail = String::new();
     if !shown.is_empty() {
-        out.push('\n');
+        tail.push('\n');
     }
-    let _ = writeln!(out, "{}", run.summary());
-    out
+    if let Some(note) = note {
+        let _ = writeln!(tail, "{note}");
+    }
+    let _ = writeln!(tail, "{}", run.summary());
+    out.write_all(tail.as_bytes())
 }
 
 /// One assertion's lines in the human report: status, line, verdict and
