@@ -231,6 +231,8 @@ pub struct Only {
     pub listed_keys: HashSet<Key>,
 }
 
+/// A fact: 88 bytes, with what few facts have (a quote, a note, a sentence
+/// as written) behind one pointer.
 #[derive(Clone, Debug)]
 pub struct Fact {
     pub source: SourceId,
@@ -238,15 +240,48 @@ pub struct Fact {
     pub line: u32,
     pub loc: Loc,
     pub body: FactBody,
-    pub quote: Option<Box<str>>,
     /// Shared by the facts of one file region that give the same date
     /// (`Arc`: a million facts hold a few hundred distinct dates).
     pub as_of: Option<std::sync::Arc<Value>>,
+    pub extra: Option<Box<FactExtra>>,
+}
+
+/// The parts of a fact most facts do not have.
+#[derive(Clone, Debug, Default)]
+pub struct FactExtra {
+    pub quote: Option<Box<str>>,
     pub note: Option<Box<str>>,
     /// The fact's sentence as written (`says:`, `only:`); `None` for a
     /// structured fact, whose sentence is written from its tuple when a
     /// report shows it (`Model::fact_text`).
     pub text: Option<Box<str>>,
+}
+
+impl FactExtra {
+    /// `None` when there is nothing to keep.
+    pub fn of(
+        quote: Option<Box<str>>,
+        note: Option<Box<str>>,
+        text: Option<Box<str>>,
+    ) -> Option<Box<FactExtra>> {
+        (quote.is_some() || note.is_some() || text.is_some())
+            .then(|| Box::new(FactExtra { quote, note, text }))
+    }
+}
+
+impl Fact {
+    pub fn quote(&self) -> Option<&str> {
+        self.extra.as_ref()?.quote.as_deref()
+    }
+
+    pub fn note(&self) -> Option<&str> {
+        self.extra.as_ref()?.note.as_deref()
+    }
+
+    /// The fact's sentence as written, if it was written as one.
+    pub fn text(&self) -> Option<&str> {
+        self.extra.as_ref()?.text.as_deref()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -389,7 +424,7 @@ impl Model {
     /// A fact as a sentence, for reports: as written, or (for a structured
     /// fact) written from its tuple now.
     pub fn fact_text<'a>(&self, fact: &'a Fact) -> Cow<'a, str> {
-        if let Some(t) = &fact.text {
+        if let Some(t) = fact.text() {
             return Cow::Borrowed(t);
         }
         match &fact.body {

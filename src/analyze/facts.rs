@@ -298,10 +298,12 @@ impl Analyzer {
                     tuple,
                     negated: raw.negated,
                 },
-                quote: raw.quote.map(|q| q.text.into()),
                 as_of,
-                note: raw.note.map(|n| n.into()),
-                text: None,
+                extra: FactExtra::of(
+                    raw.quote.map(|q| q.text.into()),
+                    raw.note.map(|n| n.into()),
+                    None,
+                ),
             },
             check,
         ))
@@ -560,16 +562,18 @@ impl Analyzer {
         let source = source?;
         Some(Fact {
             source,
-            quote: raw.quote.as_ref().map(|q| q.text.as_str().into()),
             as_of,
-            note: raw.note.as_deref().map(Into::into),
+            extra: FactExtra::of(
+                raw.quote.as_ref().map(|q| q.text.as_str().into()),
+                raw.note.as_deref().map(Into::into),
+                text,
+            ),
             loc: Loc {
                 file,
                 span: raw.span,
             },
             line,
             body,
-            text,
         })
     }
 

@@ -135,7 +135,7 @@ pub fn evidence(run: &Run, model: &Model, id: FactId) -> EvidenceJson {
             .via
             .map(|_| s.name.clone().unwrap_or_else(|| s.id.clone())),
         document: model.sources[doc as usize].id.clone(),
-        quote: f.quote.as_deref().map(str::to_string),
+        quote: f.quote().map(str::to_string),
         as_of: f.as_of.as_ref().map(|a| a.text.clone()),
         fact: model.fact_text(f).into_owned(),
         fact_file: run.files.get(f.loc.file).display.clone(),

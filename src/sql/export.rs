@@ -292,7 +292,7 @@ pub fn export(ws: &Workspace, shapes: &Shapes, dir: &Path) -> Result<(), SqlErro
                     .map(|_| s.name.clone().unwrap_or_else(|| s.id.clone())),
             ),
             text(&model.sources[document_of(model, f.source) as usize].id),
-            Cell::Text(f.quote.as_deref().map(str::to_string)),
+            Cell::Text(f.quote().map(str::to_string)),
             text(model.fact_text(f).into_owned()),
             text(&ws.files.get(f.loc.file).display),
             int(f.line as usize),

@@ -86,7 +86,7 @@ fn evidence(model: &Model, fact: &Fact) -> String {
     if let Some(a) = &fact.as_of {
         s.push_str(&format!(", as of {}", a.text));
     }
-    match &fact.quote {
+    match fact.quote() {
         Some(q) => s.push_str(&format!(": “{q}”")),
         None => s.push_str(&format!(": {}", model.fact_text(fact))),
     }
