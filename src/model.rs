@@ -186,7 +186,7 @@ pub enum Claim {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyArg {
     Entity(EntityId),
-    Text(String),
+    Text(Box<str>),
 }
 
 /// The key of a fact: its relation and its entity and text slots (symmetric

@@ -53,7 +53,9 @@ impl Analyzer {
         for a in args {
             match a {
                 Arg::Key(Term::Entity(e)) => key_args.push(KeyArg::Entity(*e)),
-                Arg::Key(Term::Text { norm, .. }) => key_args.push(KeyArg::Text(norm.clone())),
+                Arg::Key(Term::Text { norm, .. }) => {
+                    key_args.push(KeyArg::Text(norm.as_str().into()))
+                }
                 Arg::Key(_) => unreachable!("facts have no variables"),
                 Arg::Value(v) => values.push(v.clone()),
             }
@@ -134,9 +136,9 @@ impl Analyzer {
                 continue;
             };
             let arg = match &slots[si].ty {
-                SlotType::Text => Some(Filled::Key(KeyArg::Text(fold_spaces(
-                    &v.text.to_lowercase(),
-                )))),
+                SlotType::Text => Some(Filled::Key(KeyArg::Text(
+                    fold_spaces(&v.text.to_lowercase()).into(),
+                ))),
                 SlotType::Entity(want) => match self.entity_of(&v.text) {
                     Some(e) => {
                         let kind = &self.model.entities[e as usize].kind;

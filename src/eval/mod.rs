@@ -187,7 +187,7 @@ impl<'m> Evaluator<'m> {
     fn resolve(term: &Term, env: &[EntityId], params: &[KeyArg]) -> KeyArg {
         match term {
             Term::Entity(e) => KeyArg::Entity(*e),
-            Term::Text { norm, .. } => KeyArg::Text(norm.clone()),
+            Term::Text { norm, .. } => KeyArg::Text(norm.as_str().into()),
             Term::Var(i) => KeyArg::Entity(env[*i as usize]),
             Term::Param(i) => params[*i as usize].clone(),
         }

@@ -309,7 +309,7 @@ pub fn export(ws: &Workspace, shapes: &Shapes, dir: &Path) -> Result<(), SqlErro
                 for k in 0..layout.keys {
                     match tuple.key.args.get(k) {
                         Some(KeyArg::Entity(e)) => r.extend([int(*e as usize), Cell::Text(None)]),
-                        Some(KeyArg::Text(s)) => r.extend([Cell::Int(None), text(s)]),
+                        Some(KeyArg::Text(s)) => r.extend([Cell::Int(None), text(&**s)]),
                         None => r.extend([Cell::Int(None), Cell::Text(None)]),
                     }
                 }

@@ -166,7 +166,7 @@ impl Builder<'_> {
                 Term::Entity(self.params.entities.len())
             }
             KeyArg::Text(t) => {
-                self.params.texts.push(t.clone());
+                self.params.texts.push(t.to_string());
                 Term::Text(self.params.texts.len())
             }
         }
@@ -183,7 +183,9 @@ impl Builder<'_> {
         let resolve = |b: &mut Builder, t: &crate::model::Term, env: &[usize]| -> Term {
             match t {
                 crate::model::Term::Entity(e) => b.term(&KeyArg::Entity(*e)),
-                crate::model::Term::Text { norm, .. } => b.term(&KeyArg::Text(norm.clone())),
+                crate::model::Term::Text { norm, .. } => {
+                    b.term(&KeyArg::Text(norm.as_str().into()))
+                }
                 crate::model::Term::Var(i) => Term::Var(env[*i as usize]),
                 crate::model::Term::Param(i) => match &args[*i as usize] {
                     Bound::Term(t) => t.clone(),
