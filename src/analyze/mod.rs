@@ -25,7 +25,7 @@ use crate::load::{FileKind, Files};
 use crate::model::*;
 use crate::syntax::ast::{self};
 use crate::syntax::lexer::fold_spaces;
-use crate::syntax::parser::parse_rule_file;
+use crate::syntax::parser::{parse_rule_file_part, Part};
 use crate::Timings;
 use claims::{DefHead, TemplateIndex};
 
@@ -79,6 +79,9 @@ pub fn analyze_partial_timed(
 /// What parsing one rule or YAML file gave.
 enum Parsed {
     Rules(ast::RuleFile, Vec<crate::syntax::parser::SyntaxError>),
+    /// A rule file's declarations only (`Part::Declarations`): a one-off
+    /// analysis parses its assertions when it reads them.
+    Declarations(ast::RuleFile, Vec<crate::syntax::parser::SyntaxError>),
     Yaml(RawFactFile, Vec<crate::facts::FactError>),
 }
 
@@ -148,6 +151,7 @@ impl ParseCache {
             })
             .collect();
         let entries = &self.entries;
+        let keep = self.keep;
         let parsed: Vec<(Option<Arc<Parsed>>, bool)> = files
             .files
             .par_iter()
@@ -158,8 +162,14 @@ impl ParseCache {
                 }
                 match f.kind {
                     FileKind::Rules => {
-                        let (ast, errs) = parse_rule_file(&f.text);
-                        (Some(Arc::new(Parsed::Rules(ast, errs))), false)
+                        let parsed = if keep {
+                            let (ast, errs) = parse_rule_file_part(&f.text, Part::All);
+                            Parsed::Rules(ast, errs)
+                        } else {
+                            let (ast, errs) = parse_rule_file_part(&f.text, Part::Declarations);
+                            Parsed::Declarations(ast, errs)
+                        };
+                        (Some(Arc::new(parsed)), false)
                     }
                     FileKind::Yaml => {
                         // An edit of a file read without errors: its other
@@ -322,7 +332,10 @@ impl Analyzer {
         for (i, (f, p)) in files.files.iter().zip(&parsed).enumerate() {
             let id = FileId(i as u32);
             match (f.kind, p.as_deref()) {
-                (FileKind::Rules, Some(Parsed::Rules(ast, errs))) => {
+                (
+                    FileKind::Rules,
+                    Some(Parsed::Rules(ast, errs) | Parsed::Declarations(ast, errs)),
+                ) => {
                     for (span, kind) in errs.iter().cloned() {
                         match &kind {
                             ErrorKind::BadTemplate { .. } => self.broken_relations = true,
@@ -387,17 +400,29 @@ impl Analyzer {
             .into_iter()
             .enumerate()
             .filter_map(|(i, p)| match p.as_deref() {
-                Some(Parsed::Rules(..)) => p.map(|p| (FileId(i as u32), p)),
+                Some(Parsed::Rules(..) | Parsed::Declarations(..)) => {
+                    p.map(|p| (FileId(i as u32), p))
+                }
                 _ => None,
             })
             .collect();
         for (file, p) in rule_files {
-            if let Parsed::Rules(ast, _) = &*p {
-                self.assertions(&[Rules {
-                    file,
-                    text: &files.get(file).text,
-                    ast,
-                }]);
+            let text = &files.get(file).text;
+            match &*p {
+                Parsed::Rules(ast, _) => self.assertions(&[Rules { file, text, ast }]),
+                Parsed::Declarations(..) => {
+                    drop(p);
+                    let (ast, errs) = parse_rule_file_part(text, Part::Assertions);
+                    for (span, kind) in errs {
+                        self.error(file, span, kind);
+                    }
+                    self.assertions(&[Rules {
+                        file,
+                        text,
+                        ast: &ast,
+                    }]);
+                }
+                Parsed::Yaml(..) => {}
             }
         }
         timings.add("resolve", start.elapsed());

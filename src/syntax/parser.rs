@@ -97,15 +97,53 @@ fn statement_ranges(text: &str, errors: &mut Vec<SyntaxError>) -> Vec<(usize, us
 /// Parses a whole `.claims` file. Returns the statements that parsed and the
 /// errors of those that did not.
 pub fn parse_rule_file(text: &str) -> (RuleFile, Vec<SyntaxError>) {
+    parse_rule_file_part(text, Part::All)
+}
+
+/// Which statements of a rule file to parse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    All,
+    /// Every statement but the assertions, and the errors of the file's
+    /// layout (`statement_ranges`).
+    Declarations,
+    /// The assertions (`assert`, `expect`, `check:`) alone: with
+    /// `Declarations`, the whole file, each error once.
+    Assertions,
+}
+
+/// The statements of `part` of a rule file, and their errors. A check reads
+/// the declarations of every file first and then the claims a file at a
+/// time, so the claims' tokens of every file are never held at once.
+pub fn parse_rule_file_part(text: &str, part: Part) -> (RuleFile, Vec<SyntaxError>) {
+    use rayon::prelude::*;
     let clean = blank_comments(text);
     let mut errors = Vec::new();
-    let mut statements = Vec::new();
-    for (start, end) in statement_ranges(&clean, &mut errors) {
-        match parse_statement(&clean[start..end], start) {
-            Ok(kind) => statements.push(Statement {
+    let mut ranges = statement_ranges(&clean, &mut errors);
+    if part == Part::Assertions {
+        errors.clear();
+    }
+    if part != Part::All {
+        let assertions = part == Part::Assertions;
+        ranges.retain(|&(start, end)| {
+            matches!(head(&clean[start..end]).0, "assert" | "expect" | "check") == assertions
+        });
+    }
+    // Statements parse on their own: in parallel, taken in order.
+    let parsed: Vec<Result<Statement, SyntaxError>> = ranges
+        .par_iter()
+        .with_min_len(256)
+        .map(|&(start, end)| {
+            parse_statement(&clean[start..end], start).map(|kind| Statement {
                 kind,
                 span: Span::new(start, end),
-            }),
+            })
+        })
+        .collect();
+    let mut statements = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Ok(s) => statements.push(s),
             Err(e) => errors.push(e),
         }
     }
@@ -461,6 +499,36 @@ pub fn tokens_text(src: &str, toks: &[Token]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The declarations and the assertions parsed apart are the whole file:
+    // every statement and every error once.
+    #[test]
+    fn the_two_parts_make_the_whole_file() {
+        let src = "relation treaty: treaty between {a} and {b}\n\
+                   asert: x\n\
+                   expect maybe: y\n\
+                   entity Russia (country\n\
+                   assert: treaty between Russia and \"open\n\
+                   check: Russia\n\
+                   \texpect refuted: z\n\
+                   group g = Russia\n";
+        let (whole, mut all_errors) = parse_rule_file(src);
+        let (decls, mut errors) = parse_rule_file_part(src, Part::Declarations);
+        let (claims, more) = parse_rule_file_part(src, Part::Assertions);
+        errors.extend(more);
+        assert!(!all_errors.is_empty() && !decls.statements.is_empty());
+        assert!(!claims.statements.is_empty());
+        let mut parts: Vec<_> = decls
+            .statements
+            .into_iter()
+            .chain(claims.statements)
+            .collect();
+        parts.sort_by_key(|s| s.span.start);
+        assert_eq!(format!("{parts:?}"), format!("{:?}", whole.statements));
+        all_errors.sort_by_key(|e| e.0);
+        errors.sort_by_key(|e| e.0);
+        assert_eq!(errors, all_errors);
+    }
 
     #[test]
     fn continuation_lines_and_comments() {
