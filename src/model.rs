@@ -315,33 +315,50 @@ impl Index {
     /// Indexes every tuple of `facts`.
     pub fn build(facts: &[Fact]) -> Index {
         use rayon::prelude::*;
-        let mut rows: Vec<(u64, Row)> = facts
+        // One row an atom (written in place, in parallel, into a vector sized
+        // once); then the few `only` facts' tuples.
+        let only = |f: &Fact| match &f.body {
+            FactBody::Only(o) => o.listed.len(),
+            FactBody::Atom { .. } => 0,
+        };
+        let extra: usize = facts.par_iter().map(only).sum();
+        let mut rows: Vec<(u64, Row)> = Vec::with_capacity(facts.len() + extra);
+        facts
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(i, f)| {
-                let fact = i as FactId;
-                let tuples: Vec<(u64, Row)> = match &f.body {
-                    FactBody::Atom { tuple, .. } => {
-                        vec![(tuple.key.hash64(), Row { fact, tuple: 0 })]
-                    }
-                    FactBody::Only(o) => o
-                        .listed
-                        .iter()
-                        .enumerate()
-                        .map(|(t, tu)| {
-                            (
-                                tu.key.hash64(),
-                                Row {
-                                    fact,
-                                    tuple: t as u32,
-                                },
-                            )
-                        })
-                        .collect(),
-                };
-                tuples
+            .map(|(i, f)| match &f.body {
+                FactBody::Atom { tuple, .. } => (
+                    tuple.key.hash64(),
+                    Row {
+                        fact: i as FactId,
+                        tuple: 0,
+                    },
+                ),
+                FactBody::Only(_) => (
+                    0,
+                    Row {
+                        fact: FactId::MAX,
+                        tuple: u32::MAX,
+                    },
+                ),
             })
-            .collect();
+            .collect_into_vec(&mut rows);
+        if extra > 0 {
+            rows.retain(|(_, r)| r.fact != FactId::MAX);
+            for (i, f) in facts.iter().enumerate() {
+                if let FactBody::Only(o) = &f.body {
+                    rows.extend(o.listed.iter().enumerate().map(|(t, tu)| {
+                        (
+                            tu.key.hash64(),
+                            Row {
+                                fact: i as FactId,
+                                tuple: t as u32,
+                            },
+                        )
+                    }));
+                }
+            }
+        }
         rows.par_sort_unstable_by_key(|(h, r)| (*h, r.fact, r.tuple));
         Index { rows }
     }
