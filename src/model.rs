@@ -304,11 +304,17 @@ pub struct Row {
 }
 
 /// Facts by key, as rows sorted by (key hash, fact, tuple): 16 bytes a row,
-/// one allocation for all. A lookup is a binary search on the hash, then a
-/// comparison with each row's key (rows of one key stay in fact order).
+/// one allocation for all. A lookup goes by the hash's top bits to a bucket
+/// of about four rows (`starts`: where each bucket begins, 1 byte a row),
+/// binary-searches the bucket, then compares each row's key (rows of one
+/// key stay in fact order).
 #[derive(Clone, Debug, Default)]
 pub struct Index {
     rows: Vec<(u64, Row)>,
+    /// Bits of the hash that pick a bucket (0: one bucket, no table).
+    bits: u32,
+    /// `starts[b]`: the first row of bucket `b`; one more entry at the end.
+    starts: Vec<u32>,
 }
 
 impl Index {
@@ -360,14 +366,38 @@ impl Index {
             }
         }
         rows.par_sort_unstable_by_key(|(h, r)| (*h, r.fact, r.tuple));
-        Index { rows }
+        // About four rows a bucket; none for small indexes.
+        let bits = match u32::try_from(rows.len()) {
+            Ok(n) => (n / 4).checked_ilog2().unwrap_or(0).min(24),
+            Err(_) => 0,
+        };
+        let mut starts = Vec::new();
+        if bits > 0 {
+            starts.reserve((1 << bits) + 1);
+            let mut at = 0;
+            for b in 0..(1u64 << bits) {
+                while at < rows.len() && (rows[at].0 >> (64 - bits)) < b {
+                    at += 1;
+                }
+                starts.push(at as u32);
+            }
+            starts.push(rows.len() as u32);
+        }
+        Index { rows, bits, starts }
     }
 
     /// The rows whose hash is `hash` (of one key or, rarely, several).
     fn hashed(&self, hash: u64) -> &[(u64, Row)] {
-        let from = self.rows.partition_point(|(h, _)| *h < hash);
-        let to = from + self.rows[from..].partition_point(|(h, _)| *h == hash);
-        &self.rows[from..to]
+        let bucket = match self.bits {
+            0 => &self.rows[..],
+            bits => {
+                let b = (hash >> (64 - bits)) as usize;
+                &self.rows[self.starts[b] as usize..self.starts[b + 1] as usize]
+            }
+        };
+        let from = bucket.partition_point(|(h, _)| *h < hash);
+        let to = from + bucket[from..].partition_point(|(h, _)| *h == hash);
+        &bucket[from..to]
     }
 
     pub fn len(&self) -> usize {
