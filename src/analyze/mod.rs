@@ -186,7 +186,12 @@ impl ParseCache {
                         if let Some(raw) = edited {
                             return (Some(Arc::new(Parsed::Yaml(raw, Vec::new()))), true);
                         }
-                        let (raw, errs) = parse_yaml(&f.text);
+                        // A long facts list is read in parallel runs of
+                        // items where that reads as the whole file does.
+                        let (raw, errs) = match crate::facts::parse_chunked(&f.text) {
+                            Some(raw) => (raw, Vec::new()),
+                            None => parse_yaml(&f.text),
+                        };
                         (Some(Arc::new(Parsed::Yaml(raw, errs))), false)
                     }
                     _ => (None, false),

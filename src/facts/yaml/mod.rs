@@ -2,6 +2,7 @@
 //! event carries where it was written, so items, keys and values are located
 //! as they are read: no tree of the whole file, no search of the text after.
 
+mod chunked;
 mod events;
 mod reparse;
 mod scalars;
@@ -13,6 +14,7 @@ use saphyr_parser::Event;
 
 use super::*;
 use crate::diag::nearest;
+pub use chunked::{parse_chunked, parse_in as parse_chunked_in};
 use events::*;
 pub use reparse::reparse_facts;
 

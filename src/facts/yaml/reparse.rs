@@ -10,7 +10,7 @@
 use super::*;
 
 /// What a small document of facts starts with; its items follow as written.
-const HEADER: &str = "facts:\n";
+pub(super) const HEADER: &str = "facts:\n";
 
 /// `new`, an edit of `old_text`, read by parsing only the fact items the
 /// edit touched; `None` where only a whole parse can say (the old or the new
@@ -138,7 +138,7 @@ pub fn reparse_facts(old_text: &str, old: &RawFactFile, new: &str) -> Option<Raw
     Some(out)
 }
 
-fn line_start(text: &str, at: usize) -> usize {
+pub(super) fn line_start(text: &str, at: usize) -> usize {
     text[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
@@ -149,7 +149,7 @@ fn shifted(span: Span, by: i64) -> Span {
     )
 }
 
-fn shift_fact(f: &mut RawFact, by: i64) {
+pub(super) fn shift_fact(f: &mut RawFact, by: i64) {
     let l = |l: &mut Located| l.span = shifted(l.span, by);
     match &mut f.body {
         RawFactBody::Says(s) => l(s),
