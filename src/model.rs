@@ -138,7 +138,7 @@ pub struct Value {
 pub enum Arg {
     Key(Term),
     /// `None`: the sentence says nothing about this value.
-    Value(Option<Value>),
+    Value(Option<Box<Value>>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -293,7 +293,7 @@ pub struct Assertion {
     pub claim: Claim,
     /// The claim as written, `as of` suffix included.
     pub text: String,
-    pub as_of: Option<Value>,
+    pub as_of: Option<Box<Value>>,
 }
 
 /// An index row: a fact and which of its tuples matched.

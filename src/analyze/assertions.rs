@@ -98,7 +98,7 @@ impl Analyzer {
                     expectation: a.expectation.clone(),
                     claim,
                     text: crate::syntax::parser::tokens_text(r.text, &a.claim),
-                    as_of,
+                    as_of: as_of.map(Box::new),
                 };
                 (Some(assertion), errs)
             })

@@ -57,7 +57,7 @@ impl Analyzer {
                     key_args.push(KeyArg::Text(norm.as_str().into()))
                 }
                 Arg::Key(_) => unreachable!("facts have no variables"),
-                Arg::Value(v) => values.push(v.clone()),
+                Arg::Value(v) => values.push(v.as_deref().cloned()),
             }
         }
         canonical(&self.model.relations[rel as usize], &mut key_args);

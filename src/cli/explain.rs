@@ -72,8 +72,8 @@ pub(super) fn explain_command(
         .as_of
         .as_ref()
         .map_or(String::new(), |v| format!(", as of {}", v.text));
-    let tree =
-        crate::eval::explain::Explainer::new(&ws.model, a.as_of.clone()).explain(&a.claim, &a.text);
+    let tree = crate::eval::explain::Explainer::new(&ws.model, a.as_of.as_deref().cloned())
+        .explain(&a.claim, &a.text);
     if format == DataFormat::Json {
         let run = Run {
             files: &ws.files,

@@ -183,7 +183,7 @@ impl<'m> Explainer<'m> {
             .args
             .iter()
             .filter_map(|a| match a {
-                Arg::Value(v) => Some(v.clone()),
+                Arg::Value(v) => Some(v.as_deref().cloned()),
                 Arg::Key(_) => None,
             })
             .collect();
@@ -448,7 +448,8 @@ mod tests {
                 let eval =
                     crate::eval::Evaluator::new(&ws.model, a.as_of.as_ref().map(|v| v.interval))
                         .eval(&a.claim);
-                let tree = Explainer::new(&ws.model, a.as_of.clone()).explain(&a.claim, &a.text);
+                let tree = Explainer::new(&ws.model, a.as_of.as_deref().cloned())
+                    .explain(&a.claim, &a.text);
                 assert_eq!(tree.bits, eval.bits, "{:?}: {}", paths, a.text);
                 consistent(&tree);
                 checked += 1;

@@ -386,7 +386,7 @@ pub fn export(ws: &Workspace, shapes: &Shapes, dir: &Path) -> Result<(), SqlErro
             text(&a.text),
             Cell::Text(expected(a).map(str::to_string)),
         ];
-        r.extend(as_of_cells(a.as_of.as_ref()));
+        r.extend(as_of_cells(a.as_of.as_deref()));
         r.push(int(*shape));
         for k in 0..c.entities {
             r.push(Cell::Int(p.entities.get(k).map(|e| *e as i32)));

@@ -248,7 +248,11 @@ impl Reader<'_> {
                     match value::read(*kind, words) {
                         Ok(interval) => {
                             let text = self.text_of(ti, ti + len);
-                            out.push((len, Arg::Value(Some(Value { interval, text })), None));
+                            out.push((
+                                len,
+                                Arg::Value(Some(Box::new(Value { interval, text }))),
+                                None,
+                            ));
                         }
                         // Read loosely, a unit or multiplier gone wrong
                         // (`$3%`, `3 trilion`) is that problem.
