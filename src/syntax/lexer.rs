@@ -106,6 +106,12 @@ fn string(i: &str) -> Option<(&str, String)> {
 /// Tokenizes `text`, whose first byte sits at `base` in its file.
 pub fn lex(text: &str, base: usize) -> Result<Vec<Token>, (Span, ErrorKind)> {
     let mut tokens = Vec::new();
+    // A long text (a claim of many thousand atoms) gets room for a token
+    // every other byte at once: pages not written are never resident, and
+    // growing by doubling would hold the old and the new buffer together.
+    if text.len() > 1 << 16 {
+        tokens.reserve(text.len() / 2);
+    }
     let mut rest = text;
     loop {
         let (r, _) = multispace0::<&str, ()>(rest).expect("multispace0 cannot fail");
