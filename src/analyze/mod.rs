@@ -252,7 +252,16 @@ pub fn analyze_cached(
     a.drop_consequences();
     a.errors.sort_by_key(|d| d.loc);
     a.errors.dedup();
-    (a.model, a.errors)
+    // The analyzer's tables (names, templates, sources by id) are freed
+    // before the index is built: they are not needed after reading.
+    let (mut model, errors) = {
+        let a = a;
+        (a.model, a.errors)
+    };
+    timings.time("index", || {
+        model.index = Index::build(&model.facts);
+    });
+    (model, errors)
 }
 
 #[derive(Default)]
@@ -431,9 +440,6 @@ impl Analyzer {
             }
         }
         timings.add("resolve", start.elapsed());
-        timings.time("index", || {
-            self.model.index = Index::build(&self.model.facts);
-        });
     }
 }
 
