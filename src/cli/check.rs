@@ -26,23 +26,7 @@ pub(super) struct CheckArgs {
 
 /// Writes a report to `--output FILE` or stdout; false if the file cannot be written.
 fn emit(out: &mut impl Write, output: Option<&PathBuf>, text: &str) -> bool {
-    match output {
-        Some(path) => match std::fs::write(path, text) {
-            Ok(()) => true,
-            Err(e) => {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: cannot write {}: {e}",
-                    path.display()
-                );
-                false
-            }
-        },
-        None => {
-            let _ = out.write_all(text.as_bytes());
-            true
-        }
-    }
+    emit_with(out, output, |w| w.write_all(text.as_bytes()))
 }
 
 /// Writes a report as `write` makes it, to `--output FILE` or stdout; false

@@ -150,12 +150,7 @@ facts:
     /// whole text does.
     fn agreed(text: &str, parts: usize) -> Option<RawFactFile> {
         let read = parse_in(text, 0, parts)?;
-        let (whole, errors) = parse_yaml(text);
-        assert!(
-            errors.is_empty(),
-            "read in parts, but the whole has errors: {errors:?}"
-        );
-        assert_eq!(format!("{read:?}"), format!("{whole:?}"), "{text:?}");
+        super::super::tests::assert_reads_as_whole(text, &read);
         Some(read)
     }
 
@@ -183,12 +178,8 @@ facts:
             FILE.replace("facts:\n", "facts: # the facts\n  # none yet\n")
                 .replace("  - says: Ghana", "- says: Ghana"),
         ] {
-            if let Some(read) = parse_in(&text, 0, 4) {
-                // Cut after all: it must read as the whole file does.
-                let (whole, errors) = parse_yaml(&text);
-                assert!(errors.is_empty(), "{text}");
-                assert_eq!(format!("{read:?}"), format!("{whole:?}"));
-            }
+            // Cut after all: it must read as the whole file does.
+            agreed(&text, 4);
         }
     }
 
@@ -196,57 +187,14 @@ facts:
     /// as the whole file does.
     #[test]
     fn random_edits_read_in_parts_as_a_whole() {
-        let pieces = [
-            "",
-            "\n",
-            "  - says: Ghana borders Mali\n    source: report\n",
-            " ",
-            "-",
-            ":",
-            "x",
-            "é",
-            "'",
-            "\"",
-            "{",
-            "}",
-            "#",
-            "  ",
-            "source: report\n",
-            "    ",
-            "\n  - ",
-            "|\n",
-            "\n- ",
-            "\n-\n",
-            "facts:\n",
-            "\t",
-        ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let pieces: Vec<&str> = super::super::tests::EDIT_PIECES
+            .into_iter()
+            .chain(["|\n", "\n- ", "\n-\n", "facts:\n", "\t"])
+            .collect();
         let mut cut = 0;
-        for _ in 0..4000 {
-            let mut at = next(FILE.len() + 1);
-            while !FILE.is_char_boundary(at) {
-                at -= 1;
-            }
-            let mut end = (at + next(12)).min(FILE.len());
-            while !FILE.is_char_boundary(end) {
-                end -= 1;
-            }
-            let text = format!(
-                "{}{}{}",
-                &FILE[..at],
-                pieces[next(pieces.len())],
-                &FILE[end..]
-            );
-            if let Some(read) = parse_in(&text, 0, 2 + next(4)) {
-                let (whole, errors) = parse_yaml(&text);
-                assert!(errors.is_empty(), "{text:?}: {errors:?}");
-                assert_eq!(format!("{read:?}"), format!("{whole:?}"), "{text:?}");
+        let edits = super::super::tests::random_edits(FILE, &pieces, 0x2545_f491_4f6c_dd1d, 4000);
+        for (i, text) in edits.iter().enumerate() {
+            if agreed(text, 2 + i % 4).is_some() {
                 cut += 1;
             }
         }

@@ -207,12 +207,7 @@ facts:
         let (before, errors) = parse_yaml(old);
         assert!(errors.is_empty(), "{errors:?}");
         let read = reparse_facts(old, &before, new)?;
-        let (whole, errors) = parse_yaml(new);
-        assert!(
-            errors.is_empty(),
-            "read from items, but the whole text has errors: {new:?}"
-        );
-        assert_eq!(format!("{read:?}"), format!("{whole:?}"), "{new:?}");
+        super::super::tests::assert_reads_as_whole(new, &read);
         Some(read)
     }
 
@@ -276,65 +271,22 @@ facts:
     /// read as the whole file does.
     #[test]
     fn random_edits_read_as_the_whole_file() {
-        let pieces = [
-            "",
-            "\n",
-            "  - says: Ghana borders Mali\n    source: report\n",
-            " ",
-            "-",
-            ":",
-            "x",
-            "é",
-            "'",
-            "\"",
-            "{",
-            "}",
-            "#",
-            "  ",
-            "source: report\n",
-            "    ",
-            "&a ",
-            "*a",
-            "\n  - ",
-            "as_of: 2025\n",
-            "---\n",
-            "facts:\n",
-        ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let pieces: Vec<&str> = super::super::tests::EDIT_PIECES
+            .into_iter()
+            .chain(["&a ", "*a", "as_of: 2025\n", "---\n", "facts:\n"])
+            .collect();
         let mut read_alone = 0;
         let after = format!("{BASE}groups:\n  neighbours: [Ghana, &m Mali]\n  west: [*m]\n");
-        for base in [BASE, &after] {
+        for (i, base) in [BASE, &after].into_iter().enumerate() {
             let (_, errors) = parse_yaml(base);
             assert!(errors.is_empty(), "{errors:?}");
-        }
-        for i in 0..6000 {
-            let base = if i % 2 == 0 { BASE } else { &after };
-            let mut at = next(base.len() + 1);
-            while !base.is_char_boundary(at) {
-                at -= 1;
-            }
-            let mut end = (at + next(12)).min(base.len());
-            while !base.is_char_boundary(end) {
-                end -= 1;
-            }
-            let new = format!(
-                "{}{}{}",
-                &base[..at],
-                pieces[next(pieces.len())],
-                &base[end..]
-            );
+            let seed = 0x9e37_79b9_7f4a_7c15 + i as u64;
             let (before, _) = parse_yaml(base);
-            if let Some(read) = reparse_facts(base, &before, &new) {
-                let (whole, errors) = parse_yaml(&new);
-                assert!(errors.is_empty(), "{new:?}: {errors:?}");
-                assert_eq!(format!("{read:?}"), format!("{whole:?}"), "{new:?}");
-                read_alone += 1;
+            for new in super::super::tests::random_edits(base, &pieces, seed, 3000) {
+                if let Some(read) = reparse_facts(base, &before, &new) {
+                    super::super::tests::assert_reads_as_whole(&new, &read);
+                    read_alone += 1;
+                }
             }
         }
         assert!(read_alone > 500, "only {read_alone} edits read alone");

@@ -222,3 +222,66 @@ fn common_parser_messages_say_what_to_fix() {
         assert!(shown.contains("(the YAML parser says: "), "{shown}");
     }
 }
+
+/// `n` random edits of `base`: a span of up to 11 bytes replaced by one of
+/// `pieces` (deterministic for a `seed`), for tests that a shortcut reads a
+/// text as the whole parse does.
+pub(super) fn random_edits(base: &str, pieces: &[&str], mut seed: u64, n: usize) -> Vec<String> {
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    (0..n)
+        .map(|_| {
+            let mut at = next(base.len() + 1);
+            while !base.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + next(12)).min(base.len());
+            while !base.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!(
+                "{}{}{}",
+                &base[..at],
+                pieces[next(pieces.len())],
+                &base[end..]
+            )
+        })
+        .collect()
+}
+
+/// Pieces the random edits put in: item and key starts, quotes, brackets,
+/// spaces, a non-ASCII letter (each test adds its own).
+pub(super) const EDIT_PIECES: [&str; 17] = [
+    "",
+    "\n",
+    "  - says: Ghana borders Mali\n    source: report\n",
+    " ",
+    "-",
+    ":",
+    "x",
+    "é",
+    "'",
+    "\"",
+    "{",
+    "}",
+    "#",
+    "  ",
+    "source: report\n",
+    "    ",
+    "\n  - ",
+];
+
+/// Checks that `read`, what a shortcut read of `text`, is exactly what a
+/// whole parse of `text` reads, and that the whole parse has no errors.
+pub(super) fn assert_reads_as_whole(text: &str, read: &RawFactFile) {
+    let (whole, errors) = parse_yaml(text);
+    assert!(
+        errors.is_empty(),
+        "read by a shortcut, but the whole text has errors: {text:?}: {errors:?}"
+    );
+    assert_eq!(format!("{read:?}"), format!("{whole:?}"), "{text:?}");
+}
