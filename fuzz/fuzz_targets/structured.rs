@@ -240,8 +240,8 @@ fuzz_target!(|ws: Ws| {
     let results = claimcheck::eval::check(&model);
     for r in &results {
         let a = &model.assertions[r.assertion];
-        let tree =
-            claimcheck::explain::Explainer::new(&model, a.as_of.clone()).explain(&a.claim, &a.text);
+        let tree = claimcheck::explain::Explainer::new(&model, a.as_of.as_deref().cloned())
+            .explain(&a.claim, &a.text);
         assert_eq!(
             claimcheck::Verdict::from_bits(tree.bits),
             r.outcome.verdict(),

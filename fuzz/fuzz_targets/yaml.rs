@@ -28,7 +28,10 @@ fuzz_target!(|data: &[u8]| {
         let (before, old_errors) = claimcheck::facts::parse_yaml(&old);
         if old_errors.is_empty() {
             if let Some(read) = claimcheck::facts::reparse_facts(&old, &before, text) {
-                assert!(errors.is_empty(), "read from items, but the whole text has errors");
+                assert!(
+                    errors.is_empty(),
+                    "read from items, but the whole text has errors"
+                );
                 assert_eq!(format!("{read:?}"), shown, "items read otherwise");
             }
         }

@@ -59,7 +59,7 @@ pub fn run(parts: &[(&str, FileKind, &str)]) -> Outcome {
             let _ = report::human::render_conflicts(&files, &model, &found, style);
             let _ = report::json::render_conflicts(&run, &found);
             for a in &model.assertions {
-                let tree = claimcheck::explain::Explainer::new(&model, a.as_of.clone())
+                let tree = claimcheck::explain::Explainer::new(&model, a.as_of.as_deref().cloned())
                     .explain(&a.claim, &a.text);
                 let _ = claimcheck::explain::render(&model, &files, &tree);
             }
