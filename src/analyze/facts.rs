@@ -11,7 +11,7 @@ use smallvec::SmallVec;
 use super::claims::{read_fact_sentence, Context, Reader};
 use super::{canonical, hints, Analyzer};
 use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Loc, Span};
-use crate::facts::{parse_jsonl_line, JsonlFact, Located, Lstr, RawFactBody, RawFactFile};
+use crate::facts::{Located, Lstr, RawFactBody, RawFactFile};
 use crate::load::Files;
 use crate::model::*;
 use crate::syntax::lexer::{fold_spaces, lex, Token, TokenKind};
@@ -255,156 +255,6 @@ impl Analyzer {
             },
             values: values.into_boxed_slice(),
         })
-    }
-
-    /// Resolves one JSONL fact. Read-only (lines resolve in parallel): the
-    /// fact, and its quote when the source's document has a text to check.
-    pub(super) fn jsonl_fact(
-        &self,
-        file: FileId,
-        line: u32,
-        raw: JsonlFact,
-        dates: &mut Dates,
-        errs: &mut Vec<Diagnostic>,
-    ) -> Option<(Fact, Option<Located>)> {
-        let source = self.source_index.get(raw.source.text.as_ref()).copied();
-        if source.is_none() {
-            self.source_error_into(errs, file, &raw.source.text, raw.source.span);
-        }
-        let as_of = match &raw.as_of {
-            Some(l) => match dates.read(&l.text, l.span) {
-                Ok(v) => Some(v),
-                Err((span, kind)) => {
-                    errs.push(Diagnostic::new(file, span, kind));
-                    return None;
-                }
-            },
-            None => None,
-        };
-        let tuple = self.structured(file, &raw.relation, &raw.args, errs)?;
-        let source = source?;
-        let check = raw
-            .quote
-            .as_ref()
-            .filter(|_| self.has_text[source as usize])
-            .map(Lstr::owned);
-        Some((
-            Fact {
-                source,
-                line,
-                loc: Loc {
-                    file,
-                    span: raw.span,
-                },
-                body: FactBody::Atom {
-                    tuple,
-                    negated: raw.negated,
-                },
-                as_of,
-                extra: FactExtra::of(
-                    raw.quote.map(|q| q.text.into()),
-                    raw.note.map(|n| n.into()),
-                    None,
-                ),
-            },
-            check,
-        ))
-    }
-
-    /// Reads and resolves a JSONL file in parallel chunks of whole lines;
-    /// facts and errors come out in line order, as a sequential read gives.
-    pub(super) fn jsonl_file(
-        &mut self,
-        file: FileId,
-        text: &str,
-        texts: &mut HashMap<PathBuf, Option<String>>,
-    ) {
-        const CHUNK: usize = 1 << 18;
-        let mut chunks: Vec<(usize, &str)> = Vec::new();
-        let mut at = 0;
-        while at < text.len() {
-            let mut end = (at + CHUNK).min(text.len());
-            if end < text.len() {
-                end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-            }
-            chunks.push((at, &text[at..end]));
-            at = end;
-        }
-        /// A chunk's lines, facts (line numbers from the chunk's first),
-        /// quotes to check (by index into its facts) and errors.
-        struct Chunk {
-            lines: u32,
-            facts: Vec<Fact>,
-            quotes: Vec<(usize, Located)>,
-            errs: Vec<Diagnostic>,
-        }
-        // One allocation for the facts of the file (a line holds at most
-        // one). Chunks are read in waves, each merged before the next, so
-        // the facts are never held twice over.
-        let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
-        self.model.facts.reserve(lines);
-        let wave = 8 * rayon::current_num_threads().max(1);
-        let mut first_line = 0u32;
-        for chunks in chunks.chunks(wave) {
-            let this = &*self;
-            let done: Vec<Chunk> = chunks
-                .par_iter()
-                .map(|&(start, chunk)| {
-                    // Sized once (a line holds at most one fact): no doubling
-                    // series, each of which the allocator would map and zero.
-                    let mut facts =
-                        Vec::with_capacity(chunk.bytes().filter(|&b| b == b'\n').count() + 1);
-                    let mut quotes = Vec::new();
-                    let mut errs = Vec::new();
-                    let mut raw_errs = Vec::new();
-                    let mut dates = Dates::default();
-                    let mut lines = 0u32;
-                    let mut pos = start;
-                    for line in chunk.split_inclusive('\n') {
-                        let here = pos;
-                        pos += line.len();
-                        lines += 1;
-                        let parsed = parse_jsonl_line(line, here, &mut raw_errs);
-                        errs.extend(
-                            raw_errs
-                                .drain(..)
-                                .map(|(span, kind)| Diagnostic::new(file, span, kind)),
-                        );
-                        if let Some(raw) = parsed {
-                            if let Some((f, q)) =
-                                this.jsonl_fact(file, lines, raw, &mut dates, &mut errs)
-                            {
-                                if let Some(q) = q {
-                                    quotes.push((facts.len(), q));
-                                }
-                                facts.push(f);
-                            }
-                        }
-                    }
-                    Chunk {
-                        lines,
-                        facts,
-                        quotes,
-                        errs,
-                    }
-                })
-                .collect();
-            for chunk in done {
-                self.errors.extend(chunk.errs);
-                let base = self.model.facts.len();
-                self.model
-                    .facts
-                    .extend(chunk.facts.into_iter().map(|mut fact| {
-                        fact.line += first_line;
-                        fact
-                    }));
-                for (i, q) in chunk.quotes {
-                    let source = self.model.facts[base + i].source;
-                    self.check_quote(file, source, &q, texts);
-                }
-                first_line += chunk.lines;
-            }
-        }
     }
 
     /// Resolves one fact of a YAML file. Read-only (facts resolve in
@@ -657,28 +507,5 @@ pub(super) fn date_value(text: &str, span: Span) -> Result<crate::model::Value, 
                 wants: ValueKind::Date.wants(),
             },
         ))),
-    }
-}
-
-/// `as_of` dates read once for each distinct text: a chunk of facts shares
-/// the value of each date it gives.
-#[derive(Default)]
-pub(super) struct Dates {
-    read: rustc_hash::FxHashMap<String, std::sync::Arc<crate::model::Value>>,
-}
-
-impl Dates {
-    fn read(
-        &mut self,
-        text: &str,
-        span: Span,
-    ) -> Result<std::sync::Arc<crate::model::Value>, (Span, ErrorKind)> {
-        if let Some(v) = self.read.get(text) {
-            return Ok(v.clone());
-        }
-        // Errors point into the text where it stands: never remembered.
-        let v = std::sync::Arc::new(date_value(text, span)?);
-        self.read.insert(text.to_string(), v.clone());
-        Ok(v)
     }
 }

@@ -8,6 +8,7 @@ mod assertions;
 pub mod claims;
 mod facts;
 mod hints;
+mod jsonl;
 pub mod lint;
 mod names;
 mod relations;
