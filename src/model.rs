@@ -484,6 +484,11 @@ impl Model {
     }
 
     /// Value slots of a relation, in slot order.
+    /// The kinds of the relation's value slots, in slot order.
+    pub fn value_kinds(&self, rel: RelId) -> Vec<ValueKind> {
+        self.value_slots(rel).into_iter().map(|(_, k)| k).collect()
+    }
+
     pub fn value_slots(&self, rel: RelId) -> Vec<(usize, ValueKind)> {
         self.relations[rel as usize]
             .slots

@@ -182,11 +182,7 @@ fn refutes(model: &Model, x: Row, y: Row, functional: bool) -> Option<ConflictKi
             .then_some(ConflictKind::Denial);
     }
     if functional {
-        let kinds: Vec<_> = model
-            .value_slots(tx.key.relation)
-            .into_iter()
-            .map(|(_, k)| k)
-            .collect();
+        let kinds = model.value_kinds(tx.key.relation);
         if crate::eval::disjoint_values(&kinds, &fx, &fy) == crate::eval::Disjoint::Yes {
             return Some(ConflictKind::Values);
         }

@@ -126,12 +126,7 @@ impl Evaluator<'_> {
     /// (docs/language.md §14).
     pub fn atom_evidence(&self, key: &Key, claim: &[Interval]) -> Vec<AtomEvidence> {
         let rel = &self.model.relations[key.relation as usize];
-        let kinds: Vec<ValueKind> = self
-            .model
-            .value_slots(key.relation)
-            .into_iter()
-            .map(|(_, k)| k)
-            .collect();
+        let kinds = self.model.value_kinds(key.relation);
         let mut out = Vec::new();
         let mut stated: Vec<Interval> = Vec::with_capacity(claim.len());
         for row in self.model.rows(key) {

@@ -173,12 +173,7 @@ impl<'m> Explainer<'m> {
         evidence: &[crate::eval::AtomEvidence],
         bits: Bits,
     ) -> Node {
-        let kinds: Vec<ValueKind> = self
-            .model
-            .value_slots(key.relation)
-            .into_iter()
-            .map(|(_, k)| k)
-            .collect();
+        let kinds = self.model.value_kinds(key.relation);
         let values: Vec<Option<Value>> = atom
             .args
             .iter()

@@ -53,56 +53,32 @@ impl Outcome {
         }
     }
 
+    /// `A and B`: supported by the facts of both when both are told true;
+    /// refuted by the facts of each side told false.
     pub fn and(self, o: Outcome) -> Outcome {
         let bits = self.bits.and(o.bits);
-        let support = if bits.told_true {
-            union(self.support, o.support)
-        } else {
-            Vec::new()
-        };
-        let refute = union(
-            if self.bits.told_false {
-                self.refute
-            } else {
-                Vec::new()
-            },
-            if o.bits.told_false {
-                o.refute
-            } else {
-                Vec::new()
-            },
-        );
         Outcome {
             bits,
-            support,
-            refute,
+            support: kept(union(self.support, o.support), bits.told_true),
+            refute: union(
+                kept(self.refute, self.bits.told_false),
+                kept(o.refute, o.bits.told_false),
+            ),
         }
     }
 
+    /// `A or B`: the dual of `and`.
     pub fn or(self, o: Outcome) -> Outcome {
-        let bits = self.bits.or(o.bits);
-        let support = union(
-            if self.bits.told_true {
-                self.support
-            } else {
-                Vec::new()
-            },
-            if o.bits.told_true {
-                o.support
-            } else {
-                Vec::new()
-            },
-        );
-        let refute = if bits.told_false {
-            union(self.refute, o.refute)
-        } else {
-            Vec::new()
-        };
-        Outcome {
-            bits,
-            support,
-            refute,
-        }
+        !(!self).and(!o)
+    }
+}
+
+/// `facts` when `keep`, else none.
+fn kept(facts: Vec<FactId>, keep: bool) -> Vec<FactId> {
+    if keep {
+        facts
+    } else {
+        Vec::new()
     }
 }
 

@@ -395,12 +395,7 @@ impl Gen<'_> {
         text: &str,
     ) -> (String, BTreeSet<usize>) {
         let rel = &self.model.relations[relation as usize];
-        let kinds: Vec<ValueKind> = self
-            .model
-            .value_slots(relation)
-            .into_iter()
-            .map(|(_, k)| k)
-            .collect();
+        let kinds = self.model.value_kinds(relation);
         let vars: BTreeSet<usize> = keys
             .iter()
             .filter_map(|t| match t {

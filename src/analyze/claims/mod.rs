@@ -199,39 +199,35 @@ impl<'a> Reader<'a> {
     }
 
     fn claim(&mut self, pos: usize) -> R<(Claim, usize)> {
-        let (first, mut pos) = self.and(pos)?;
-        let mut all = vec![first];
-        while self.tok(pos).is_some_and(|t| t.is_word("or")) {
-            let (next, p) = self.and(pos + 1)?;
-            all.push(next);
-            pos = p;
-        }
-        Ok((
-            if all.len() == 1 {
-                all.remove(0)
-            } else {
-                Claim::Or(all)
-            },
-            pos,
-        ))
+        self.chain(pos, "or", Self::and, Claim::Or)
     }
 
     fn and(&mut self, pos: usize) -> R<(Claim, usize)> {
-        let (first, mut pos) = self.unary(pos)?;
+        self.chain(pos, "and", Self::unary, Claim::And)
+    }
+
+    /// `operand (word operand)*`: one operand alone, or all of them as one
+    /// flat `join` (a long chain is no deeper than one link).
+    fn chain(
+        &mut self,
+        pos: usize,
+        word: &str,
+        operand: fn(&mut Self, usize) -> R<(Claim, usize)>,
+        join: fn(Vec<Claim>) -> Claim,
+    ) -> R<(Claim, usize)> {
+        let (first, mut pos) = operand(self, pos)?;
         let mut all = vec![first];
-        while self.tok(pos).is_some_and(|t| t.is_word("and")) {
-            let (next, p) = self.unary(pos + 1)?;
+        while self.tok(pos).is_some_and(|t| t.is_word(word)) {
+            let (next, p) = operand(self, pos + 1)?;
             all.push(next);
             pos = p;
         }
-        Ok((
-            if all.len() == 1 {
-                all.remove(0)
-            } else {
-                Claim::And(all)
-            },
-            pos,
-        ))
+        let claim = if all.len() == 1 {
+            all.remove(0)
+        } else {
+            join(all)
+        };
+        Ok((claim, pos))
     }
 
     fn unary(&mut self, pos: usize) -> R<(Claim, usize)> {
