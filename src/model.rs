@@ -507,17 +507,27 @@ impl Model {
         let rel = &self.relations[tuple.key.relation as usize];
         let mut key_args = tuple.key.args.iter();
         let mut value_args = tuple.values.iter();
-        let mut filled: Vec<Option<String>> = Vec::with_capacity(rel.slots.len());
-        for s in &rel.slots {
-            if s.ty.is_key() {
-                filled.push(key_args.next().map(|a| match a {
-                    KeyArg::Entity(e) => self.entities[*e as usize].name.clone(),
-                    KeyArg::Text(t) => format!("\"{t}\""),
-                }));
-            } else {
-                filled.push(value_args.next().cloned().flatten().map(|v| v.text));
-            }
-        }
+        // Borrowed where the words already exist: a report writes one
+        // sentence per piece of evidence, a million on a large run.
+        let filled: smallvec::SmallVec<[Option<Cow<str>>; 4]> = rel
+            .slots
+            .iter()
+            .map(|s| {
+                if s.ty.is_key() {
+                    key_args.next().map(|a| match a {
+                        KeyArg::Entity(e) => {
+                            Cow::Borrowed(self.entities[*e as usize].name.as_str())
+                        }
+                        KeyArg::Text(t) => Cow::Owned(format!("\"{t}\"")),
+                    })
+                } else {
+                    value_args
+                        .next()
+                        .and_then(|v| v.as_ref())
+                        .map(|v| Cow::Borrowed(v.text.as_str()))
+                }
+            })
+            .collect();
         // The first template with a slot for exactly the values stated.
         let has = |t: &Template, i: usize| {
             t.parts
@@ -542,22 +552,27 @@ impl Model {
                 })
             })
             .unwrap_or(&rel.templates[0]);
-        let words: Vec<String> = template
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                TemplatePart::Literal { forms, optional } => {
-                    if *optional {
-                        None
-                    } else {
-                        forms.first().cloned()
-                    }
-                }
-                TemplatePart::Slot(i) => Some(filled[*i].clone().unwrap_or_else(|| "…".into())),
-            })
-            .collect();
-        let mut s = words.join(" ");
-        s = s.replace(" ,", ",");
+        // The words joined by spaces, with no space before a comma.
+        let mut s = String::with_capacity(48);
+        let mut first = true;
+        for p in &template.parts {
+            let word: &str = match p {
+                TemplatePart::Literal { optional: true, .. } => continue,
+                TemplatePart::Literal { forms, .. } => match forms.first() {
+                    Some(f) => f,
+                    None => continue,
+                },
+                TemplatePart::Slot(i) => filled[*i].as_deref().unwrap_or("…"),
+            };
+            if !first {
+                s.push(' ');
+            }
+            first = false;
+            s.push_str(word);
+        }
+        if s.contains(" ,") {
+            s = s.replace(" ,", ",");
+        }
         s
     }
 }

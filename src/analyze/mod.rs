@@ -272,8 +272,10 @@ struct Analyzer {
     /// Name or alias (lower-cased words, one space) → entity.
     name_index: HashMap<String, EntityId>,
     /// Name or alias exactly as declared → entity: looked up before the
-    /// text is split into words and case-folded.
-    exact_names: FxHashMap<String, EntityId>,
+    /// text is split into words and case-folded. Names of up to 24 bytes
+    /// sit in the table itself, so a lookup (one per entity argument of
+    /// every fact) reads no second cache line to compare them.
+    exact_names: FxHashMap<compact_str::CompactString, EntityId>,
     /// Relation name exactly as declared → relation.
     relation_exact: FxHashMap<String, RelId>,
     /// Per source: whether its document has a text quotes are checked against.
@@ -284,7 +286,7 @@ struct Analyzer {
     names: HashMap<String, Vec<(Vec<String>, EntityId)>>,
     group_index: HashMap<String, GroupId>,
     relation_index: HashMap<String, RelId>,
-    source_index: HashMap<String, SourceId>,
+    source_index: FxHashMap<String, SourceId>,
     kinds: BTreeSet<String>,
     def_heads: Vec<DefHead>,
     /// Some declaration of this sort failed: hold back errors it may cause.

@@ -142,7 +142,7 @@ impl Analyzer {
             for n in std::iter::once(&e.name).chain(&e.aliases) {
                 let by_words = name_words(n).and_then(|w| self.name_index.get(&key_of(&w)));
                 if by_words == Some(&(id as EntityId)) {
-                    self.exact_names.insert(n.clone(), id as EntityId);
+                    self.exact_names.insert(n.as_str().into(), id as EntityId);
                 }
             }
         }

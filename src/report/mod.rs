@@ -103,11 +103,19 @@ pub fn independent_sources(model: &Model, facts: &[u32]) -> usize {
 pub fn evidence_line(model: &Model, fact: &Fact) -> String {
     let mut s = source_label(model, fact.source);
     if let Some(a) = &fact.as_of {
-        s.push_str(&format!(", as of {}", a.text));
+        s.push_str(", as of ");
+        s.push_str(&a.text);
     }
     match fact.quote() {
-        Some(q) => s.push_str(&format!(": \"{q}\"")),
-        None => s.push_str(&format!(": {}", model.fact_text(fact))),
+        Some(q) => {
+            s.push_str(": \"");
+            s.push_str(q);
+            s.push('"');
+        }
+        None => {
+            s.push_str(": ");
+            s.push_str(&model.fact_text(fact));
+        }
     }
     s
 }
