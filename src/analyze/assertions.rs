@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::claims::{self, Context, DefHead, Lexicon, Reader, TemplateIndex};
+use super::claims::{self, Context, DefHead, Lexicon, NameTable, Reader, TemplateIndex};
 use super::relations::too_many_bindings;
 use super::{hints, Analyzer, Rules};
 use crate::diag::{Diagnostic, ErrorKind, FileId, Span};
@@ -156,7 +156,7 @@ pub(super) fn split_as_of(
 /// `eval`'s claim and the editor's claims-only re-read (`run` builds the same
 /// ones as declarations resolve).
 struct ClaimLookups {
-    names: HashMap<String, Vec<(Vec<String>, EntityId)>>,
+    names: NameTable,
     group_index: HashMap<String, GroupId>,
     def_heads: Vec<DefHead>,
     template_index: TemplateIndex,
@@ -164,7 +164,7 @@ struct ClaimLookups {
 
 impl ClaimLookups {
     fn of(model: &Model) -> ClaimLookups {
-        let mut names: HashMap<String, Vec<(Vec<String>, EntityId)>> = HashMap::new();
+        let mut names = NameTable::default();
         for (id, e) in model.entities.iter().enumerate() {
             for n in std::iter::once(&e.name).chain(&e.aliases) {
                 if let Some(words) = name_words(n) {

@@ -283,7 +283,7 @@ struct Analyzer {
     /// Templates by first literal word (built once every template is known).
     template_index: TemplateIndex,
     /// First word → (words, entity), longest first: for matching claims.
-    names: HashMap<String, Vec<(Vec<String>, EntityId)>>,
+    names: claims::NameTable,
     group_index: HashMap<String, GroupId>,
     relation_index: HashMap<String, RelId>,
     source_index: FxHashMap<String, SourceId>,

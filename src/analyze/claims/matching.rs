@@ -109,6 +109,10 @@ impl TemplateIndex {
     }
 }
 
+/// First word of a name or alias → (its words, the entity), longest first.
+/// Fx-hashed: claim matching looks up every word it may start a name at.
+pub type NameTable = rustc_hash::FxHashMap<String, Vec<(Vec<String>, EntityId)>>;
+
 /// Everything a claim can name: built once by the analyzer.
 pub struct Lexicon<'a> {
     /// Templates by their first literal word.
@@ -118,7 +122,7 @@ pub struct Lexicon<'a> {
     pub relations: &'a [Relation],
     pub definitions: &'a [DefHead],
     /// First word of a name or alias → (all its words, entity), longest first.
-    pub names: &'a HashMap<String, Vec<(Vec<String>, EntityId)>>,
+    pub names: &'a NameTable,
     /// Group names (lower-cased, folded) → group.
     pub group_index: &'a HashMap<String, GroupId>,
     pub limits: &'a crate::limits::Limits,

@@ -12,7 +12,7 @@ use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Span};
 use crate::model::{Atom, Claim, GroupId, Quantifier, Slot, SlotType, Target, Template};
 use crate::syntax::lexer::{Token, TokenKind};
 
-pub use matching::{Lexicon, TemplateIndex};
+pub use matching::{Lexicon, NameTable, TemplateIndex};
 
 /// Deepest nesting of parentheses, negations and quantifiers in one claim.
 pub const MAX_DEPTH: usize = 128;
