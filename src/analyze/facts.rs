@@ -268,7 +268,7 @@ impl Analyzer {
         errs: &mut Vec<Diagnostic>,
     ) -> Option<Fact> {
         let line = crate::diag::line_of(starts, raw.span.start as usize) as u32;
-        let source = self.source_index.get(&raw.source.text).copied();
+        let source = self.source_index.get(raw.source.text.as_str()).copied();
         if source.is_none() {
             self.source_error_into(errs, file, &raw.source.text, raw.source.span);
         }

@@ -286,7 +286,8 @@ struct Analyzer {
     names: claims::NameTable,
     group_index: HashMap<String, GroupId>,
     relation_index: HashMap<String, RelId>,
-    source_index: FxHashMap<String, SourceId>,
+    /// Source id → source; ids inline in the table (each fact looks one up).
+    source_index: FxHashMap<compact_str::CompactString, SourceId>,
     kinds: BTreeSet<String>,
     def_heads: Vec<DefHead>,
     /// Some declaration of this sort failed: hold back errors it may cause.

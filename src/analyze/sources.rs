@@ -23,7 +23,7 @@ impl Analyzer {
             for s in &raw.sources {
                 let Some(id) = &s.id else { continue };
                 let text = s.text.as_ref().map(|t| dir.join(&t.text));
-                if let Some(&existing) = self.source_index.get(&id.text) {
+                if let Some(&existing) = self.source_index.get(id.text.as_str()) {
                     let e = &self.model.sources[existing as usize];
                     let same = e.title == s.title
                         && e.publisher == s.publisher
@@ -64,7 +64,7 @@ impl Analyzer {
                     }
                 }
                 let sid = self.model.sources.len() as SourceId;
-                self.source_index.insert(id.text.clone(), sid);
+                self.source_index.insert(id.text.as_str().into(), sid);
                 if let Some(v) = &s.via {
                     vias.push((sid, *file, v.clone()));
                 }
@@ -86,7 +86,7 @@ impl Analyzer {
             }
         }
         for (sid, file, via) in vias {
-            match self.source_index.get(&via.text) {
+            match self.source_index.get(via.text.as_str()) {
                 Some(&v) if v != sid => self.model.sources[sid as usize].via = Some(v),
                 Some(_) => self.error(
                     file,

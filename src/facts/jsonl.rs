@@ -93,7 +93,7 @@ impl<'de> Deserialize<'de> for JScalar<'de> {
 /// `args`: absent or null, an object (pairs in order), or something else.
 enum JArgs<'a> {
     Null,
-    Map(Vec<(Cow<'a, str>, JScalar<'a>)>),
+    Map(smallvec::SmallVec<[(Cow<'a, str>, JScalar<'a>); 4]>),
     Other,
 }
 
@@ -106,7 +106,7 @@ impl<'de> Deserialize<'de> for JArgs<'de> {
                 f.write_str("a JSON value")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
+                let mut out = smallvec::SmallVec::new();
                 while let Some(k) = a.next_key::<CowStr<'de>>()? {
                     out.push((k.0, a.next_value::<JScalar>()?));
                 }
@@ -271,8 +271,9 @@ impl<'de> Deserialize<'de> for JLine<'de> {
 pub struct JsonlFact<'a> {
     pub relation: Lstr<'a>,
     pub source: Lstr<'a>,
-    /// In key order; a repeated key once (its last value).
-    pub args: Vec<(Lstr<'a>, Lstr<'a>)>,
+    /// In key order; a repeated key once (its last value). Inline up to
+    /// four: no allocation for a line's arguments.
+    pub args: smallvec::SmallVec<[(Lstr<'a>, Lstr<'a>); 4]>,
     pub negated: bool,
     pub quote: Option<Lstr<'a>>,
     pub as_of: Option<Lstr<'a>>,
@@ -403,7 +404,7 @@ pub fn parse_jsonl_line<'a>(
             ));
             return None;
         };
-        let mut args = Vec::new();
+        let mut args = smallvec::SmallVec::new();
         match l.args {
             Some(JArgs::Map(mut pairs)) => {
                 // Key order, and a repeated key's last value: reversed, a
