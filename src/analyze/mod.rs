@@ -270,7 +270,7 @@ struct Analyzer {
     model: Model,
     errors: Vec<Diagnostic>,
     /// Name or alias (lower-cased words, one space) → entity.
-    name_index: HashMap<String, EntityId>,
+    name_index: FxHashMap<String, EntityId>,
     /// Name or alias exactly as declared → entity: looked up before the
     /// text is split into words and case-folded. Names of up to 24 bytes
     /// sit in the table itself, so a lookup (one per entity argument of

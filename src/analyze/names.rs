@@ -12,11 +12,15 @@ use crate::syntax::lexer::{fold_spaces, name_words};
 pub(super) fn key_of(words: &[String]) -> String {
     words.join(" ")
 }
+
+/// An entity as declared: file, name, kind and aliases.
+type EntityDecl = (FileId, ast::Name, ast::Name, Vec<ast::Name>);
+
 impl Analyzer {
     // -- Entities -----------------------------------------------------------
 
     pub(super) fn entities(&mut self, rules: &[Rules], yamls: &[(FileId, &RawFactFile)]) {
-        let mut decls: Vec<(FileId, ast::Name, ast::Name, Vec<ast::Name>)> = Vec::new();
+        let mut decls: Vec<EntityDecl> = Vec::new();
         for r in rules {
             for s in &r.ast.statements {
                 if let StatementKind::Entity(e) = &s.kind {
@@ -24,34 +28,52 @@ impl Analyzer {
                 }
             }
         }
+        // A YAML file's entities are split into words in parallel (a large
+        // workspace declares tens of thousands); errors keep their order.
         for (file, raw) in yamls {
-            for e in &raw.entities {
-                let mut name_of = |l: &crate::facts::Located| -> Option<ast::Name> {
-                    match name_words(&l.text) {
-                        Some(words) => Some(ast::Name {
-                            text: fold_spaces(&l.text),
-                            words,
-                            span: l.span,
-                        }),
-                        None => {
-                            self.errors.push(Diagnostic::new(
-                                *file,
-                                l.span,
-                                ErrorKind::BadFact {
-                                    message: format!("`{}` is not a name: use words only", l.text),
-                                },
-                            ));
-                            None
+            use rayon::prelude::*;
+            let read: Vec<(Vec<Diagnostic>, Option<EntityDecl>)> = raw
+                .entities
+                .par_iter()
+                .map(|e| {
+                    let mut errs = Vec::new();
+                    let mut name_of = |l: &crate::facts::Located| -> Option<ast::Name> {
+                        match name_words(&l.text) {
+                            Some(words) => Some(ast::Name {
+                                text: fold_spaces(&l.text),
+                                words,
+                                span: l.span,
+                            }),
+                            None => {
+                                errs.push(Diagnostic::new(
+                                    *file,
+                                    l.span,
+                                    ErrorKind::BadFact {
+                                        message: format!(
+                                            "`{}` is not a name: use words only",
+                                            l.text
+                                        ),
+                                    },
+                                ));
+                                None
+                            }
                         }
-                    }
-                };
-                let (Some(name), Some(kind)) = (name_of(&e.name), name_of(&e.kind)) else {
-                    continue;
-                };
-                let aliases = e.aka.iter().filter_map(&mut name_of).collect();
-                decls.push((*file, name, kind, aliases));
+                    };
+                    let (Some(name), Some(kind)) = (name_of(&e.name), name_of(&e.kind)) else {
+                        return (errs, None);
+                    };
+                    let aliases = e.aka.iter().filter_map(&mut name_of).collect();
+                    (errs, Some((*file, name, kind, aliases)))
+                })
+                .collect();
+            for (errs, decl) in read {
+                self.errors.extend(errs);
+                decls.extend(decl);
             }
         }
+        let names = decls.iter().map(|d| 1 + d.3.len()).sum::<usize>();
+        self.name_index.reserve(names);
+        self.model.entities.reserve(decls.len());
         for (file, name, kind, aliases) in decls {
             let kind_word = kind.key();
             if kind.words.len() != 1 || ["number", "date", "text"].contains(&kind_word.as_str()) {
@@ -65,10 +87,10 @@ impl Analyzer {
                 continue;
             }
             let key = name.key();
-            let alias_set: BTreeSet<String> = aliases.iter().map(|a| a.key()).collect();
             if let Some(&id) = self.name_index.get(&key) {
                 let e = &self.model.entities[id as usize];
                 if e.name.to_lowercase() == fold_spaces(&name.text).to_lowercase() {
+                    let alias_set: BTreeSet<String> = aliases.iter().map(|a| a.key()).collect();
                     let same = e.kind == kind_word
                         && e.aliases
                             .iter()
@@ -138,13 +160,28 @@ impl Analyzer {
                 }
             }
         }
-        for (id, e) in self.model.entities.iter().enumerate() {
-            for n in std::iter::once(&e.name).chain(&e.aliases) {
-                let by_words = name_words(n).and_then(|w| self.name_index.get(&key_of(&w)));
-                if by_words == Some(&(id as EntityId)) {
-                    self.exact_names.insert(n.as_str().into(), id as EntityId);
-                }
-            }
+        // Each name and alias as written, where its words lead to its own
+        // entity: found in parallel, entered in order.
+        let exact: Vec<(&str, EntityId)> = {
+            use rayon::prelude::*;
+            let index = &self.name_index;
+            self.model
+                .entities
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(id, e)| {
+                    std::iter::once(&e.name)
+                        .chain(&e.aliases)
+                        .filter(move |n| {
+                            name_words(n).and_then(|w| index.get(&key_of(&w)))
+                                == Some(&(id as EntityId))
+                        })
+                        .map(move |n| (n.as_str(), id as EntityId))
+                })
+                .collect()
+        };
+        for (n, id) in exact {
+            self.exact_names.insert(n.into(), id);
         }
         for (key, &id) in &self.name_index {
             let words: Vec<String> = key.split(' ').map(str::to_string).collect();
