@@ -7,7 +7,9 @@
 
 /// mimalloc: the run makes millions of small allocations (names, values,
 /// keys) and frees few; glibc's allocator spent a fifth of the time in
-/// consolidating and unlinking chunks.
+/// consolidating and unlinking chunks. Built with its `no_thp` feature: its
+/// transparent huge pages made each first touch of memory zero 2 MiB, a
+/// fifth of a million-fact check on a VM (BENCHMARKS.md, fourth sitting).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
