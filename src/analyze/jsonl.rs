@@ -97,7 +97,7 @@ impl Analyzer {
         // One allocation for the facts of the file (a line holds at most
         // one). Chunks are read in waves, each merged before the next, so
         // the facts are never held twice over.
-        let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
         self.model.facts.reserve(lines);
         let wave = 8 * rayon::current_num_threads().max(1);
         let mut first_line = 0u32;
@@ -108,17 +108,23 @@ impl Analyzer {
                 .map(|&(start, chunk)| {
                     // Sized once (a line holds at most one fact): no doubling
                     // series, each of which the allocator would map and zero.
-                    let mut facts =
-                        Vec::with_capacity(chunk.bytes().filter(|&b| b == b'\n').count() + 1);
+                    let mut facts = Vec::with_capacity(
+                        memchr::memchr_iter(b'\n', chunk.as_bytes()).count() + 1,
+                    );
                     let mut quotes = Vec::new();
                     let mut errs = Vec::new();
                     let mut raw_errs = Vec::new();
                     let mut dates = Dates::default();
                     let mut lines = 0u32;
-                    let mut pos = start;
-                    for line in chunk.split_inclusive('\n') {
-                        let here = pos;
-                        pos += line.len();
+                    // Lines with their ends (as `split_inclusive`), found
+                    // by memchr's vectorized search.
+                    let mut from = 0;
+                    while from < chunk.len() {
+                        let end = memchr::memchr(b'\n', &chunk.as_bytes()[from..])
+                            .map_or(chunk.len(), |i| from + i + 1);
+                        let line = &chunk[from..end];
+                        let here = start + from;
+                        from = end;
                         lines += 1;
                         let parsed = parse_jsonl_line(line, here, &mut raw_errs);
                         errs.extend(
