@@ -91,6 +91,9 @@ impl<'de> Deserialize<'de> for JScalar<'de> {
 }
 
 /// `args`: absent or null, an object (pairs in order), or something else.
+/// Large on purpose: one lives on the stack while a line is read, and its
+/// pairs inline spare an allocation per line.
+#[allow(clippy::large_enum_variant)]
 enum JArgs<'a> {
     Null,
     Map(smallvec::SmallVec<[(Cow<'a, str>, JScalar<'a>); 4]>),
