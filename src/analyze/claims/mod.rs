@@ -63,6 +63,8 @@ pub struct Reader<'a> {
     last_atom: Option<(usize, usize)>,
     /// A template whose matching at some position ran out of steps.
     out_of_steps: std::cell::Cell<Option<(Target, usize)>>,
+    /// Templates found by an inner word that occurs in `toks`.
+    inner_templates: std::cell::OnceCell<Vec<(Target, usize)>>,
 }
 
 /// The error of a read: what went wrong is already in `Reader::errors`.
@@ -103,6 +105,7 @@ impl<'a> Reader<'a> {
             errors: Vec::new(),
             quiet_unknown_relation: false,
             out_of_steps: std::cell::Cell::new(None),
+            inner_templates: std::cell::OnceCell::new(),
             last_atom: None,
         }
     }
