@@ -206,6 +206,8 @@ fn parse_statement(stmt: &str, base: usize) -> Result<StatementKind, SyntaxError
         "assert" => parse_assertion(Expectation::Verdict(Verdict::Supported), rest, rest_base),
         "check" => parse_assertion(Expectation::Check, rest, rest_base),
         "expect" => {
+            // Lexed once: the verdict is the first token, the claim's
+            // tokens follow it.
             let toks = lex(rest, rest_base)?;
             let Some(v) = toks.first() else {
                 return Err(expected(
@@ -231,12 +233,7 @@ fn parse_statement(stmt: &str, base: usize) -> Result<StatementKind, SyntaxError
                     },
                 ));
             };
-            let after_v = v.span.end as usize - base;
-            parse_assertion(
-                Expectation::Verdict(verdict),
-                &stmt[after_v..],
-                base + after_v,
-            )
+            assertion_from(Expectation::Verdict(verdict), toks, 1, base + stmt.len())
         }
         _ => {
             let w = if word.is_empty() {
@@ -261,14 +258,26 @@ fn parse_assertion(
     rest: &str,
     base: usize,
 ) -> Result<StatementKind, SyntaxError> {
-    let toks = lex(rest, base)?;
-    match toks.first() {
+    assertion_from(expectation, lex(rest, base)?, 0, base + rest.len())
+}
+
+/// An assertion from a statement's tokens, whose `: CLAIM` starts at
+/// `toks[skip]` (after the verdict of an `expect`); `end` is where the
+/// statement ends.
+fn assertion_from(
+    expectation: Expectation,
+    mut toks: Vec<Token>,
+    skip: usize,
+    end: usize,
+) -> Result<StatementKind, SyntaxError> {
+    match toks.get(skip) {
         Some(t) if t.kind == TokenKind::Colon => {}
-        other => return Err(expected("`:`", other, base + rest.len())),
+        other => return Err(expected("`:`", other, end)),
     }
-    let claim: Vec<Token> = toks[1..].to_vec();
+    toks.drain(..=skip);
+    let claim = toks;
     let Some(first) = claim.first() else {
-        return Err(expected("a claim", None, base + rest.len()));
+        return Err(expected("a claim", None, end));
     };
     let claim_span = first.span.to(claim.last().expect("non-empty").span);
     Ok(StatementKind::Assertion(AssertionStmt {
