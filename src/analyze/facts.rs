@@ -77,6 +77,7 @@ impl Analyzer {
         file: FileId,
         relation: &Lstr,
         args: &[(Lstr, Lstr)],
+        memo: &mut ValueMemo,
         errs: &mut Vec<Diagnostic>,
     ) -> Option<Tuple> {
         let rel_text: &str = &relation.text;
@@ -169,13 +170,18 @@ impl Analyzer {
                     let digits = *kind == value::ValueKind::Number
                         && (1..=20).contains(&v.text.len())
                         && v.text.bytes().all(|b| b.is_ascii_digit());
-                    let parsed = if digits {
+                    let parsed = if let Some(interval) = memo.get(*kind, &v.text) {
+                        Ok(interval)
+                    } else if digits {
                         value::read_number_words(&[&v.text])
                     } else {
                         lex_at(&v.text, v.span)
                             .map_err(|_| value::ValueError::NotAPhrase)
                             .and_then(|t| value::read(*kind, &t))
                     };
+                    if let Ok(interval) = &parsed {
+                        memo.put(*kind, &v.text, *interval);
+                    }
                     match parsed {
                         Ok(interval) => Some(Filled::Value(crate::model::Value {
                             interval,
@@ -265,6 +271,7 @@ impl Analyzer {
         src: &str,
         starts: &[usize],
         raw: &crate::facts::RawFact,
+        memo: &mut ValueMemo,
         errs: &mut Vec<Diagnostic>,
     ) -> Option<Fact> {
         let line = crate::diag::line_of(starts, raw.span.start as usize) as u32;
@@ -314,7 +321,7 @@ impl Analyzer {
                         )
                     })
                     .collect();
-                let tuple = self.structured(file, &relation, &args, errs)?;
+                let tuple = self.structured(file, &relation, &args, memo, errs)?;
                 (
                     FactBody::Atom {
                         tuple,
@@ -455,9 +462,9 @@ impl Analyzer {
             let read: Vec<(Option<Fact>, Vec<Diagnostic>)> = raw
                 .facts
                 .par_iter()
-                .map(|raw| {
+                .map_init(ValueMemo::default, |memo, raw| {
                     let mut errs = Vec::new();
-                    let fact = this.yaml_fact(*file, src, &starts, raw, &mut errs);
+                    let fact = this.yaml_fact(*file, src, &starts, raw, memo, &mut errs);
                     (fact, errs)
                 })
                 .collect();
@@ -507,5 +514,32 @@ pub(super) fn date_value(text: &str, span: Span) -> Result<crate::model::Value, 
                 wants: ValueKind::Date.wants(),
             },
         ))),
+    }
+}
+
+/// Slot values read once for each distinct kind and text within a run of
+/// facts (a JSONL chunk, a share of a YAML file's facts): dates and amounts
+/// repeat. Only values that read are remembered; an error points into the
+/// text where it stands.
+#[derive(Default)]
+pub(super) struct ValueMemo {
+    read: Vec<(ValueKind, rustc_hash::FxHashMap<Box<str>, value::Interval>)>,
+}
+
+impl ValueMemo {
+    fn get(&self, kind: ValueKind, text: &str) -> Option<value::Interval> {
+        let (_, m) = self.read.iter().find(|(k, _)| *k == kind)?;
+        m.get(text).copied()
+    }
+
+    fn put(&mut self, kind: ValueKind, text: &str, interval: value::Interval) {
+        let i = match self.read.iter().position(|(k, _)| *k == kind) {
+            Some(i) => i,
+            None => {
+                self.read.push((kind, Default::default()));
+                self.read.len() - 1
+            }
+        };
+        self.read[i].1.entry(text.into()).or_insert(interval);
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::facts::date_value;
+use super::facts::{date_value, ValueMemo};
 use super::Analyzer;
 use crate::diag::{Diagnostic, ErrorKind, FileId, Loc, Span};
 use crate::facts::{parse_jsonl_line, JsonlFact, Located, Lstr};
@@ -21,6 +21,7 @@ impl Analyzer {
         line: u32,
         raw: JsonlFact,
         dates: &mut Dates,
+        values: &mut ValueMemo,
         errs: &mut Vec<Diagnostic>,
     ) -> Option<(Fact, Option<Located>)> {
         let source = self.source_index.get(raw.source.text.as_ref()).copied();
@@ -37,7 +38,7 @@ impl Analyzer {
             },
             None => None,
         };
-        let tuple = self.structured(file, &raw.relation, &raw.args, errs)?;
+        let tuple = self.structured(file, &raw.relation, &raw.args, values, errs)?;
         let source = source?;
         let check = raw
             .quote
@@ -115,6 +116,7 @@ impl Analyzer {
                     let mut errs = Vec::new();
                     let mut raw_errs = Vec::new();
                     let mut dates = Dates::default();
+                    let mut values = ValueMemo::default();
                     let mut lines = 0u32;
                     // Lines with their ends (as `split_inclusive`), found
                     // by memchr's vectorized search.
@@ -133,9 +135,14 @@ impl Analyzer {
                                 .map(|(span, kind)| Diagnostic::new(file, span, kind)),
                         );
                         if let Some(raw) = parsed {
-                            if let Some((f, q)) =
-                                this.jsonl_fact(file, lines, raw, &mut dates, &mut errs)
-                            {
+                            if let Some((f, q)) = this.jsonl_fact(
+                                file,
+                                lines,
+                                raw,
+                                &mut dates,
+                                &mut values,
+                                &mut errs,
+                            ) {
                                 if let Some(q) = q {
                                     quotes.push((facts.len(), q));
                                 }
