@@ -5,6 +5,7 @@
 //! atoms. On failure it reads the words again loosely to say what is wrong:
 //! the unknown entity, the wrong kind, or the nearest template.
 
+mod index;
 mod loose;
 mod matching;
 
@@ -12,7 +13,8 @@ use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Span};
 use crate::model::{Atom, Claim, GroupId, Quantifier, Slot, SlotType, Target, Template};
 use crate::syntax::lexer::{Token, TokenKind};
 
-pub use matching::{Lexicon, NameTable, TemplateIndex};
+pub use index::TemplateIndex;
+pub use matching::{Lexicon, NameTable};
 
 /// Deepest nesting of parentheses, negations and quantifiers in one claim.
 pub const MAX_DEPTH: usize = 128;
