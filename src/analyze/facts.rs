@@ -170,18 +170,22 @@ impl Analyzer {
                     let digits = *kind == value::ValueKind::Number
                         && (1..=20).contains(&v.text.len())
                         && v.text.bytes().all(|b| b.is_ascii_digit());
-                    let parsed = if let Some(interval) = memo.get(*kind, &v.text) {
-                        Ok(interval)
-                    } else if digits {
-                        value::read_number_words(&[&v.text])
-                    } else {
-                        lex_at(&v.text, v.span)
-                            .map_err(|_| value::ValueError::NotAPhrase)
-                            .and_then(|t| value::read(*kind, &t))
+                    let parsed = match memo.get(*kind, &v.text) {
+                        Some(interval) => Ok(interval),
+                        None => {
+                            let read = if digits {
+                                value::read_number_words(&[&v.text])
+                            } else {
+                                lex_at(&v.text, v.span)
+                                    .map_err(|_| value::ValueError::NotAPhrase)
+                                    .and_then(|t| value::read(*kind, &t))
+                            };
+                            if let Ok(interval) = &read {
+                                memo.put(*kind, &v.text, *interval);
+                            }
+                            read
+                        }
                     };
-                    if let Ok(interval) = &parsed {
-                        memo.put(*kind, &v.text, *interval);
-                    }
                     match parsed {
                         Ok(interval) => Some(Filled::Value(crate::model::Value {
                             interval,
