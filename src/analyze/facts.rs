@@ -140,11 +140,16 @@ impl Analyzer {
                 SlotType::Text => Some(Filled::Key(KeyArg::Text(
                     fold_spaces(&v.text.to_lowercase()).into(),
                 ))),
-                SlotType::Entity(want) => match self.entity_of(&v.text) {
-                    Some(e) => {
-                        let kind = &self.model.entities[e as usize].kind;
+                SlotType::Entity(want) => match self.entity_and_kind(&v.text) {
+                    Some((e, kind_id)) => {
+                        // Kinds compared by number: the entity itself is
+                        // read only for an error.
+                        let wrong = want
+                            .as_ref()
+                            .is_some_and(|w| self.kind_ids.get(w.as_str()) != Some(&kind_id));
                         match want {
-                            Some(w) if w != kind => {
+                            Some(w) if wrong => {
+                                let kind = &self.model.entities[e as usize].kind;
                                 errs.push(Diagnostic::new(
                                     file,
                                     v.span,

@@ -275,7 +275,13 @@ struct Analyzer {
     /// text is split into words and case-folded. Names of up to 24 bytes
     /// sit in the table itself, so a lookup (one per entity argument of
     /// every fact) reads no second cache line to compare them.
-    exact_names: FxHashMap<compact_str::CompactString, EntityId>,
+    /// The value also holds the entity's kind (an index into `kind_ids`), so
+    /// a slot's kind is checked without reading the entity.
+    exact_names: FxHashMap<compact_str::CompactString, (EntityId, u32)>,
+    /// Kind → its number (in order of first declaration).
+    kind_ids: FxHashMap<String, u32>,
+    /// Entity → its kind's number.
+    entity_kinds: Vec<u32>,
     /// Relation name exactly as declared → relation.
     relation_exact: FxHashMap<String, RelId>,
     /// Per source: whether its document has a text quotes are checked against.

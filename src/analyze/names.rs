@@ -127,6 +127,9 @@ impl Analyzer {
             }
             let id = self.model.entities.len() as EntityId;
             self.kinds.insert(kind_word.clone());
+            let kinds = self.kind_ids.len() as u32;
+            let kind_id = *self.kind_ids.entry(kind_word.clone()).or_insert(kinds);
+            self.entity_kinds.push(kind_id);
             self.model.entities.push(Entity {
                 name: fold_spaces(&name.text),
                 kind: kind_word,
@@ -181,7 +184,8 @@ impl Analyzer {
                 .collect()
         };
         for (n, id) in exact {
-            self.exact_names.insert(n.into(), id);
+            let kind = self.entity_kinds[id as usize];
+            self.exact_names.insert(n.into(), (id, kind));
         }
         for (key, &id) in &self.name_index {
             let words: Vec<String> = key.split(' ').map(str::to_string).collect();
@@ -251,10 +255,16 @@ impl Analyzer {
     /// The entity a whole string names: exact text first, then its words
     /// case-folded.
     pub(super) fn entity_of(&self, text: &str) -> Option<EntityId> {
-        if let Some(&id) = self.exact_names.get(text) {
-            return Some(id);
+        self.entity_and_kind(text).map(|(id, _)| id)
+    }
+
+    /// `entity_of` with the entity's kind number (`kind_ids`).
+    pub(super) fn entity_and_kind(&self, text: &str) -> Option<(EntityId, u32)> {
+        if let Some(&found) = self.exact_names.get(text) {
+            return Some(found);
         }
-        name_words(text).and_then(|w| self.name_index.get(&key_of(&w)).copied())
+        let id = name_words(text).and_then(|w| self.name_index.get(&key_of(&w)).copied())?;
+        Some((id, self.entity_kinds[id as usize]))
     }
 
     // -- Groups ---------------------------------------------------------------
