@@ -168,17 +168,11 @@ impl ClaimLookups {
         for (id, e) in model.entities.iter().enumerate() {
             for n in std::iter::once(&e.name).chain(&e.aliases) {
                 if let Some(words) = name_words(n) {
-                    names
-                        .entry(words[0].clone())
-                        .or_default()
-                        .push((words, id as EntityId));
+                    names.add(&words, id as EntityId, &e.kind);
                 }
             }
         }
-        for v in names.values_mut() {
-            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-            v.dedup();
-        }
+        names.finish();
         let group_index = model
             .groups
             .iter()

@@ -189,14 +189,10 @@ impl Analyzer {
         }
         for (key, &id) in &self.name_index {
             let words: Vec<String> = key.split(' ').map(str::to_string).collect();
-            self.names
-                .entry(words[0].clone())
-                .or_default()
-                .push((words, id));
+            let kind = &self.model.entities[id as usize].kind;
+            self.names.add(&words, id, kind);
         }
-        for v in self.names.values_mut() {
-            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-        }
+        self.names.finish();
     }
 
     pub(super) fn entity_error(&mut self, file: FileId, span: Span, text: &str) {

@@ -7,20 +7,18 @@ use std::collections::HashMap;
 use super::super::hints;
 use crate::diag::{ErrorKind, Span};
 use crate::model::{
-    Arg, Atom, Claim, Entity, EntityId, Group, GroupId, Relation, Slot, SlotType, Target, Template,
+    Arg, Atom, Claim, Entity, Group, GroupId, Relation, Slot, SlotType, Target, Template,
     TemplatePart, Term, Value,
 };
 use crate::syntax::ast::Forms;
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::value::{self, ValueKind, MAX_PHRASE_TOKENS};
+use smallvec::SmallVec;
 
 use super::index::TemplateIndex;
 use super::loose::Problem;
+use super::names::{NameAt, NameTable};
 use super::{Context, DefHead, Reader, Reported, KEYWORDS, R};
-
-/// First word of a name or alias → (its words, the entity), longest first.
-/// Fx-hashed: claim matching looks up every word it may start a name at.
-pub type NameTable = rustc_hash::FxHashMap<String, Vec<(Vec<String>, EntityId)>>;
 
 /// Everything a claim can name: built once by the analyzer.
 pub struct Lexicon<'a> {
@@ -30,7 +28,7 @@ pub struct Lexicon<'a> {
     pub groups: &'a [Group],
     pub relations: &'a [Relation],
     pub definitions: &'a [DefHead],
-    /// First word of a name or alias → (all its words, entity), longest first.
+    /// Names and aliases by first word, with their entities' kinds.
     pub names: &'a NameTable,
     /// Group names (lower-cased, folded) → group.
     pub group_index: &'a HashMap<String, GroupId>,
@@ -67,35 +65,12 @@ impl Lexicon<'_> {
     }
 
     /// Entity names or aliases that start at `toks[at]`, longest first.
-    pub(super) fn names_at(&self, toks: &[Token], at: usize) -> Vec<(usize, EntityId)> {
-        let Some(first) = toks.get(at) else {
-            return Vec::new();
-        };
-        if first.kind != TokenKind::Word {
-            return Vec::new();
-        }
-        let mut out = Vec::new();
-        for (words, id) in self
-            .names
-            .get(first.norm.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
-            let fits = words.iter().enumerate().all(|(k, w)| {
-                toks.get(at + k)
-                    .is_some_and(|t| t.kind == TokenKind::Word && t.norm == w)
-            });
-            if fits {
-                out.push((words.len(), *id));
-            }
-        }
-        out
+    pub(super) fn names_at(&self, toks: &[Token], at: usize) -> SmallVec<[NameAt; 2]> {
+        self.names.at(toks, at)
     }
 
     pub(super) fn is_name(&self, word: &str) -> bool {
-        self.names
-            .get(word)
-            .is_some_and(|v| v.iter().any(|(w, _)| w.len() == 1))
+        self.names.is_name(word)
     }
 
     pub(super) fn all_names(&self) -> Vec<&str> {
@@ -279,24 +254,25 @@ impl Reader<'_> {
                     return out;
                 }
                 let names = self.lex.names_at(self.toks, ti);
-                for (len, id) in &names {
-                    let kind = &self.lex.entities[*id as usize].kind;
+                // Kinds compared by number: no entity is read to match.
+                let want_kind = want.as_ref().map(|w| self.lex.names.kind(w));
+                for &(len, id, kind) in &names {
                     match want {
-                        Some(w) if w != kind => {
+                        Some(w) if want_kind != Some(Some(kind)) => {
                             if loose {
                                 out.push((
-                                    *len,
-                                    Arg::Key(Term::Entity(*id)),
+                                    len,
+                                    Arg::Key(Term::Entity(id)),
                                     Some(Problem::WrongKind {
                                         span: self.span_of(ti, ti + len),
-                                        entity: *id,
+                                        entity: id,
                                         slot: slot.name.clone(),
                                         wants: w.clone(),
                                     }),
                                 ));
                             }
                         }
-                        _ => out.push((*len, Arg::Key(Term::Entity(*id)), None)),
+                        _ => out.push((len, Arg::Key(Term::Entity(id)), None)),
                     }
                 }
                 if loose {
@@ -308,7 +284,7 @@ impl Reader<'_> {
                         })
                     {
                         len += 1;
-                        if names.iter().any(|(l, _)| *l == len) {
+                        if names.iter().any(|(l, _, _)| *l == len) {
                             continue;
                         }
                         let span = self.span_of(ti, ti + len);

@@ -8,13 +8,15 @@
 mod index;
 mod loose;
 mod matching;
+mod names;
 
 use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Span};
 use crate::model::{Atom, Claim, GroupId, Quantifier, Slot, SlotType, Target, Template};
 use crate::syntax::lexer::{Token, TokenKind};
 
 pub use index::TemplateIndex;
-pub use matching::{Lexicon, NameTable};
+pub use matching::Lexicon;
+pub use names::NameTable;
 
 /// Deepest nesting of parentheses, negations and quantifiers in one claim.
 pub const MAX_DEPTH: usize = 128;
