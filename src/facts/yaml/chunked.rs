@@ -1,20 +1,24 @@
-//! A large fact file read on every core: its `facts:` list cut into runs of
-//! whole items, each run parsed as a document of its own (`facts:` and its
-//! lines), in parallel, and the items put back in order at their places.
+//! A large fact file read on every core: its last list, `facts:` or
+//! `entities:`, cut into runs of whole items, each run parsed as a document
+//! of its own (the key and its lines), in parallel, and the items put back
+//! in order at their places.
 //!
-//! Only a file whose reading cannot depend on the cuts is cut: the `facts:`
-//! list is the file's last section, in block style; the file has no anchors,
+//! Only a file whose reading cannot depend on the cuts is cut: the list is
+//! the file's last section, in block style; the file has no anchors,
 //! aliases, directives or document markers; and every part reads without an
 //! error. Anything else, and every file with an error, is parsed whole, so
 //! errors read exactly as they always do.
 
 use rayon::prelude::*;
 
-use super::reparse::{line_start, shift_fact, HEADER};
+use super::reparse::{line_start, shift_entity, shift_fact};
 use super::*;
 
 /// Files smaller than this are parsed whole (cutting would not pay).
 const MIN_CUT: usize = 1 << 20;
+
+/// The lists a file may be cut in, by their key.
+const LISTS: [&str; 2] = ["facts", "entities"];
 
 /// `text` read in parallel runs of items, or `None` where only a whole parse
 /// can say (see the module's comment).
@@ -33,49 +37,65 @@ pub fn parse_in(text: &str, min: usize, parts: usize) -> Option<RawFactFile> {
     if text.contains(['&', '*', '\r']) || marked("---") || marked("...") || marked("%") {
         return None;
     }
-    let (first, cuts) = cut_points(text, parts)?;
+    let (list, first, cuts) = LISTS
+        .iter()
+        .find_map(|&list| cut_points(text, list, parts).map(|(f, c)| (list, f, c)))?;
     let (mut out, errors) = parse_yaml(&text[..first]);
-    if !errors.is_empty() || !out.facts.is_empty() {
+    let items_before = match list {
+        "facts" => out.facts.len(),
+        _ => out.entities.len(),
+    };
+    if !errors.is_empty() || items_before > 0 {
         return None;
     }
-    let read: Vec<Option<Vec<RawFact>>> = cuts
+    let header = format!("{list}:\n");
+    let read: Vec<Option<RawFactFile>> = cuts
         .par_windows(2)
         .map(|w| {
             let (from, to) = (w[0], w[1]);
-            let (read, errors) = parse_yaml(&format!("{HEADER}{}", &text[from..to]));
-            let only_facts =
-                read.sources.is_empty() && read.entities.is_empty() && read.groups.is_empty();
-            if !errors.is_empty() || !only_facts {
+            let (mut read, errors) = parse_yaml(&format!("{header}{}", &text[from..to]));
+            let by = from as i64 - header.len() as i64;
+            let other = match list {
+                "facts" => read.entities.is_empty(),
+                _ => read.facts.is_empty(),
+            };
+            let only_list = read.sources.is_empty() && read.groups.is_empty() && other;
+            if !errors.is_empty() || !only_list {
                 return None;
             }
-            let mut facts = read.facts;
-            for f in &mut facts {
-                shift_fact(f, from as i64 - HEADER.len() as i64);
+            for f in &mut read.facts {
+                shift_fact(f, by);
             }
-            Some(facts)
+            for e in &mut read.entities {
+                shift_entity(e, by);
+            }
+            Some(read)
         })
         .collect();
-    for facts in read {
-        out.facts.extend(facts?);
+    for part in read {
+        let part = part?;
+        out.facts.extend(part.facts);
+        out.entities.extend(part.entities);
     }
     Some(out)
 }
 
-/// Where the items of the file's last section, `facts:`, start (the first
+/// Where the items of the file's last section, `list:`, start (the first
 /// item's line), and the cuts: line starts of items about evenly apart,
 /// from the first item's line to the end of the file.
-fn cut_points(text: &str, parts: usize) -> Option<(usize, Vec<usize>)> {
-    // The one `facts:` key at the start of a line.
+fn cut_points(text: &str, list: &str, parts: usize) -> Option<(usize, Vec<usize>)> {
+    // The one `list:` key at the start of a line.
+    let key_text = format!("{list}:");
     let mut keys = text
-        .match_indices("facts:")
+        .match_indices(&key_text)
         .filter(|&(i, _)| i == 0 || text.as_bytes()[i - 1] == b'\n');
     let (key, _) = keys.next()?;
     if keys.next().is_some() {
         return None;
     }
-    let after_key = &text[key + "facts:".len()..];
-    let rest = after_key.find('\n')? + key + "facts:".len() + 1;
-    if !text[key + "facts:".len()..rest].trim().is_empty() {
+    let after_key = &text[key + key_text.len()..];
+    let rest = after_key.find('\n')? + key + key_text.len() + 1;
+    if !text[key + key_text.len()..rest].trim().is_empty() {
         return None;
     }
     // The items' column: that of the first item's dash.
@@ -169,6 +189,32 @@ facts:
     }
 
     #[test]
+    fn a_long_entities_list_reads_in_parts_as_a_whole() {
+        let mut text = "sources:\n  - id: report\nentities:\n".to_string();
+        for i in 0..300 {
+            text.push_str(&match i % 3 {
+                0 => format!(
+                    "  - {{name: Land {i}, kind: country, aka: [L{i}, \"C\\u00f4te {i}\"]}}\n"
+                ),
+                1 => format!("  - name: 'd''Ivoire {i}'\n    kind: country\n\n  # between\n"),
+                _ => {
+                    format!("  - name: Ana Côte {i}\n    kind: person\n    aka:\n      - Ana {i}\n")
+                }
+            });
+        }
+        for parts in [2, 3, 8, 1000] {
+            let read = agreed(&text, parts).expect("read in parts");
+            assert_eq!(read.entities.len(), 300);
+            assert_eq!(read.sources.len(), 1);
+        }
+        // A list that is not the file's last section is read whole.
+        let text = format!("{text}facts:\n  - says: Land 0 borders Land 3\n    source: report\n");
+        let read = agreed(&text, 4).expect("the facts cut");
+        assert_eq!(read.entities.len(), 300);
+        assert_eq!(read.facts.len(), 1);
+    }
+
+    #[test]
     fn files_that_only_a_whole_parse_can_read_are_not_cut() {
         for text in [
             format!("{FILE}groups:\n  g: [Ghana]\n"),
@@ -189,15 +235,27 @@ facts:
     fn random_edits_read_in_parts_as_a_whole() {
         let pieces: Vec<&str> = super::super::tests::EDIT_PIECES
             .into_iter()
-            .chain(["|\n", "\n- ", "\n-\n", "facts:\n", "\t"])
+            .chain(["|\n", "\n- ", "\n-\n", "facts:\n", "entities:\n", "\t"])
             .collect();
-        let mut cut = 0;
-        let edits = super::super::tests::random_edits(FILE, &pieces, 0x2545_f491_4f6c_dd1d, 4000);
-        for (i, text) in edits.iter().enumerate() {
-            if agreed(text, 2 + i % 4).is_some() {
-                cut += 1;
+        // A file whose last list is its facts, and one whose last is its
+        // entities.
+        let (before_facts, _) = FILE.split_at(FILE.find("facts:").unwrap());
+        let entities_last = format!(
+            "facts:\n  - says: Ghana borders Mali\n    source: report\n{}  - name: Ghana\n    kind: country\n    aka: [GH, \"Gh\\u00e2na\"]\n  - {{name: Mali, kind: country}}\n",
+            before_facts
+        );
+        for (base, seed) in [
+            (FILE, 0x2545_f491_4f6c_dd1d),
+            (&entities_last[..], 0x9e37_79b9_7f4a_7c15),
+        ] {
+            let mut cut = 0;
+            let edits = super::super::tests::random_edits(base, &pieces, seed, 4000);
+            for (i, text) in edits.iter().enumerate() {
+                if agreed(text, 2 + i % 4).is_some() {
+                    cut += 1;
+                }
             }
+            assert!(cut > 500, "only {cut} edits read in parts");
         }
-        assert!(cut > 500, "only {cut} edits read in parts");
     }
 }

@@ -149,6 +149,16 @@ fn shifted(span: Span, by: i64) -> Span {
     )
 }
 
+pub(super) fn shift_entity(e: &mut RawEntity, by: i64) {
+    for l in std::iter::once(&mut e.name)
+        .chain(std::iter::once(&mut e.kind))
+        .chain(&mut e.aka)
+    {
+        l.span = shifted(l.span, by);
+    }
+    e.span = shifted(e.span, by);
+}
+
 pub(super) fn shift_fact(f: &mut RawFact, by: i64) {
     let l = |l: &mut Located| l.span = shifted(l.span, by);
     match &mut f.body {
