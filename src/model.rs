@@ -474,12 +474,25 @@ impl Model {
         if let Some(t) = fact.text() {
             return Cow::Borrowed(t);
         }
+        let mut s = String::with_capacity(48);
+        self.write_fact_text(fact, &mut s);
+        Cow::Owned(s)
+    }
+
+    /// `fact_text` appended to `out`.
+    pub fn write_fact_text(&self, fact: &Fact, out: &mut String) {
+        if let Some(t) = fact.text() {
+            out.push_str(t);
+            return;
+        }
         match &fact.body {
             FactBody::Atom { tuple, negated } => {
-                let s = self.sentence(tuple);
-                Cow::Owned(if *negated { format!("not {s}") } else { s })
+                if *negated {
+                    out.push_str("not ");
+                }
+                self.write_sentence(tuple, out);
             }
-            FactBody::Only(o) => Cow::Owned(self.sentence(&o.listed[0])),
+            FactBody::Only(o) => self.write_sentence(&o.listed[0], out),
         }
     }
 
@@ -504,6 +517,13 @@ impl Model {
     /// Writes a tuple as a sentence, with the relation's first template that
     /// has a slot for every value the tuple states.
     pub fn sentence(&self, tuple: &Tuple) -> String {
+        let mut s = String::with_capacity(48);
+        self.write_sentence(tuple, &mut s);
+        s
+    }
+
+    /// `sentence` appended to `out`.
+    pub fn write_sentence(&self, tuple: &Tuple, out: &mut String) {
         let rel = &self.relations[tuple.key.relation as usize];
         let mut key_args = tuple.key.args.iter();
         let mut value_args = tuple.values.iter();
@@ -553,7 +573,8 @@ impl Model {
             })
             .unwrap_or(&rel.templates[0]);
         // The words joined by spaces, with no space before a comma.
-        let mut s = String::with_capacity(48);
+        let start = out.len();
+        let s = out;
         let mut first = true;
         for p in &template.parts {
             let word: &str = match p {
@@ -570,10 +591,11 @@ impl Model {
             first = false;
             s.push_str(word);
         }
-        if s.contains(" ,") {
-            s = s.replace(" ,", ",");
+        if s[start..].contains(" ,") {
+            let fixed = s[start..].replace(" ,", ",");
+            s.truncate(start);
+            s.push_str(&fixed);
         }
-        s
     }
 }
 

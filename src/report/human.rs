@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::{escape_controls, evidence_line, independent_sources, Run};
+use super::{
+    escape_controls, evidence_line, independent_sources, source_labels, write_evidence_line, Run,
+};
 use crate::syntax::ast::Expectation;
 
 /// ANSI styling, or none.
@@ -14,10 +16,17 @@ pub struct Style {
 
 impl Style {
     fn paint(&self, code: &str, s: &str) -> String {
+        let mut out = String::new();
+        self.paint_into(&mut out, code, s);
+        out
+    }
+
+    /// `paint`, appended to `out`.
+    fn paint_into(&self, out: &mut String, code: &str, s: &str) {
         if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            let _ = write!(out, "\x1b[{code}m{s}\x1b[0m");
         } else {
-            s.to_string()
+            out.push_str(s);
         }
     }
 }
@@ -72,10 +81,11 @@ pub fn write(
     // Each assertion's lines are written on their own, in parallel, a wave
     // at a time; each wave is then written out in order.
     use rayon::prelude::*;
+    let labels = source_labels(run.model);
     for wave in shown.chunks(4096) {
         let blocks: Vec<String> = wave
             .par_iter()
-            .map(|r| assertion_block(run, r, style, options, width))
+            .map(|r| assertion_block(run, &labels, r, style, options, width))
             .collect();
         let mut text = String::with_capacity(blocks.iter().map(String::len).sum::<usize>() + 256);
         for (r, block) in wave.iter().zip(blocks) {
@@ -110,6 +120,7 @@ pub fn write(
 /// claim, then the sources on each side.
 fn assertion_block(
     run: &Run,
+    labels: &[String],
     r: &crate::eval::Checked,
     style: Style,
     options: &Options,
@@ -146,14 +157,18 @@ fn assertion_block(
         let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
     }
     let mut budget = options.max_evidence;
+    // Each line is made in one buffer, reused (a large report writes
+    // millions of them).
+    let mut line = String::new();
     for (label, facts) in [("for", &r.outcome.support), ("against", &r.outcome.refute)] {
         for f in facts.iter().take(budget) {
             let fact = &run.model.facts[*f as usize];
-            let text = format!(
-                "{label:<8} {}",
-                escape_controls(&evidence_line(run.model, fact))
-            );
-            let _ = writeln!(out, "{indent}{}", style.paint("2", &text));
+            line.clear();
+            let _ = write!(line, "{label:<8} ");
+            write_evidence_line(run.model, labels, fact, &mut line);
+            out.push_str(&indent);
+            style.paint_into(&mut out, "2", &escape_controls(&line));
+            out.push('\n');
         }
         budget -= facts.len().min(budget);
     }

@@ -102,6 +102,27 @@ pub fn independent_sources(model: &Model, facts: &[u32]) -> usize {
 /// One evidence line: source, `as of`, and the quote (or the fact's sentence).
 pub fn evidence_line(model: &Model, fact: &Fact) -> String {
     let mut s = source_label(model, fact.source);
+    evidence_after_label(model, fact, &mut s);
+    s
+}
+
+/// Every source's `source_label`, by id: a report of many evidence lines
+/// writes each label once.
+pub fn source_labels(model: &Model) -> Vec<String> {
+    (0..model.sources.len() as u32)
+        .map(|id| source_label(model, id))
+        .collect()
+}
+
+/// `evidence_line` appended to `out`, its label from `labels`
+/// (`source_labels`): no allocation once `out` has grown.
+pub fn write_evidence_line(model: &Model, labels: &[String], fact: &Fact, out: &mut String) {
+    out.push_str(&labels[fact.source as usize]);
+    evidence_after_label(model, fact, out);
+}
+
+/// The evidence line after its source's label.
+fn evidence_after_label(model: &Model, fact: &Fact, s: &mut String) {
     if let Some(a) = &fact.as_of {
         s.push_str(", as of ");
         s.push_str(&a.text);
@@ -114,10 +135,9 @@ pub fn evidence_line(model: &Model, fact: &Fact) -> String {
         }
         None => {
             s.push_str(": ");
-            s.push_str(&model.fact_text(fact));
+            model.write_fact_text(fact, s);
         }
     }
-    s
 }
 
 /// One evidence line from the JSON report's data:
@@ -252,6 +272,10 @@ fn suggestions(kind: &crate::ErrorKind) -> &[String] {
 /// bidirectional overrides are written as `\u{1b}`-style escapes, so text
 /// from a fact file can neither restyle nor rewrite what the reader sees.
 pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    // Printable ASCII (most text) needs no look at its characters.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let unsafe_char =
         |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !s.chars().any(unsafe_char) {
@@ -281,5 +305,11 @@ mod tests {
         assert_eq!(escape_controls("two\nlines\r"), "two\\nlines\\r");
         assert_eq!(escape_controls("\u{202e}abc"), "\\u{202e}abc");
         assert_eq!(escape_controls("\u{9b}"), "\\u{9b}");
+        assert_eq!(escape_controls("del\x7f"), "del\\u{7f}");
+        assert_eq!(escape_controls("tab\tend"), "tab\\tend");
+        assert!(matches!(
+            escape_controls("Côte d'Ivoire ~ 100%"),
+            std::borrow::Cow::Borrowed("Côte d'Ivoire ~ 100%")
+        ));
     }
 }
