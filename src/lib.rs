@@ -139,9 +139,13 @@ pub fn load_workspace_timed(
     let (files, mut errors) = timings.time("read", || load::load_with(paths, limits));
     match analyze::analyze_timed(&files, options, timings) {
         Ok(model) if errors.is_empty() => {
-            let mut warnings = analyze::lint::warnings(&files);
-            warnings.extend(value::warnings(&model));
-            warnings.sort_by_key(|d| (d.loc.file, d.loc.span.start));
+            // Part of resolving: the phrases that read, but maybe not as meant.
+            let warnings = timings.time("resolve", || {
+                let mut warnings = analyze::lint::warnings(&files);
+                warnings.extend(value::warnings(&model));
+                warnings.sort_by_key(|d| (d.loc.file, d.loc.span.start));
+                warnings
+            });
             Ok(Workspace {
                 files,
                 model,

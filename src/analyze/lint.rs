@@ -25,30 +25,38 @@ const DATE_WORDS: [&str; 4] = ["before", "after", "since", "between"];
 
 /// The warnings of every rule file of the workspace, in file order.
 pub fn warnings(files: &Files) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    // The files in parallel (each is searched for its relations), in order.
+    files
+        .files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == FileKind::Rules)
+        .flat_map_iter(|(i, f)| file_warnings(FileId(i as u32), &f.text))
+        .collect()
+}
+
+/// The warnings of one rule file.
+fn file_warnings(file: FileId, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, f) in files.files.iter().enumerate() {
-        if f.kind != FileKind::Rules {
-            continue;
-        }
-        for s in &parse_relations(&f.text) {
-            if let StatementKind::Relation(r) = &s.kind {
-                // A slot typed in one template is that type in all of them.
-                let mut kinds: HashMap<String, String> = HashMap::new();
-                for t in &r.templates {
-                    for p in &t.parts {
-                        if let Part::Slot {
-                            name,
-                            kind: Some(k),
-                            ..
-                        } = p
-                        {
-                            kinds.insert(name.to_lowercase(), k.text.to_lowercase());
-                        }
+    for s in &parse_relations(text) {
+        if let StatementKind::Relation(r) = &s.kind {
+            // A slot typed in one template is that type in all of them.
+            let mut kinds: HashMap<String, String> = HashMap::new();
+            for t in &r.templates {
+                for p in &t.parts {
+                    if let Part::Slot {
+                        name,
+                        kind: Some(k),
+                        ..
+                    } = p
+                    {
+                        kinds.insert(name.to_lowercase(), k.text.to_lowercase());
                     }
                 }
-                for t in &r.templates {
-                    check(FileId(i as u32), t, &kinds, &mut out);
-                }
+            }
+            for t in &r.templates {
+                check(file, t, &kinds, &mut out);
             }
         }
     }

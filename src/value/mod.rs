@@ -208,16 +208,21 @@ pub fn claim_warnings(
 pub fn warnings(model: &crate::model::Model) -> Vec<crate::diag::Diagnostic> {
     use crate::diag::{Diagnostic, ErrorKind};
     use crate::model::FactBody;
+    use rayon::prelude::*;
+    // In parallel (a large workspace has millions of facts), in order.
     let mut out = Vec::new();
     for d in &model.definitions {
         if let Some(body) = &d.body {
             out.extend(claim_warnings(body, d.loc.file));
         }
     }
-    for a in &model.assertions {
-        out.extend(claim_warnings(&a.claim, a.file));
-    }
-    for f in &model.facts {
+    out.par_extend(
+        model
+            .assertions
+            .par_iter()
+            .flat_map_iter(|a| claim_warnings(&a.claim, a.file)),
+    );
+    out.par_extend(model.facts.par_iter().flat_map_iter(|f| {
         let tuples = match &f.body {
             FactBody::Atom { tuple, .. } => std::slice::from_ref(tuple),
             FactBody::Only(o) => o.listed.as_slice(),
@@ -228,14 +233,14 @@ pub fn warnings(model: &crate::model::Model) -> Vec<crate::diag::Diagnostic> {
                 value_warnings(v, &mut found);
             }
         }
-        out.extend(found.into_iter().map(|message| {
+        found.into_iter().map(|message| {
             Diagnostic::new(
                 f.loc.file,
                 f.loc.span,
                 ErrorKind::OneBoundMultiplier { message },
             )
-        }));
-    }
+        })
+    }));
     out
 }
 
