@@ -140,6 +140,8 @@ impl Analyzer {
                 },
             });
             self.name_index.insert(key, id);
+            self.names
+                .add(&name.words, id, &self.model.entities[id as usize].kind);
             for a in &aliases {
                 let ak = a.key();
                 match self.name_index.get(&ak) {
@@ -157,8 +159,11 @@ impl Analyzer {
                             },
                         );
                     }
-                    _ => {
+                    Some(_) => {}
+                    None => {
                         self.name_index.insert(ak, id);
+                        self.names
+                            .add(&a.words, id, &self.model.entities[id as usize].kind);
                     }
                 }
             }
@@ -186,11 +191,6 @@ impl Analyzer {
         for (n, id) in exact {
             let kind = self.entity_kinds[id as usize];
             self.exact_names.insert(n.into(), (id, kind));
-        }
-        for (key, &id) in &self.name_index {
-            let words: Vec<String> = key.split(' ').map(str::to_string).collect();
-            let kind = &self.model.entities[id as usize].kind;
-            self.names.add(&words, id, kind);
         }
         self.names.finish();
     }

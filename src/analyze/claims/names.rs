@@ -51,7 +51,10 @@ impl NameTable {
             .entry(CompactString::from(first.as_str()))
             .or_default()
             .push(Name {
-                rest: CompactString::from(rest.join(" ")),
+                rest: match rest {
+                    [one] => CompactString::from(one.as_str()),
+                    _ => CompactString::from(rest.join(" ")),
+                },
                 words: words.len() as u32,
                 entity,
                 kind,
