@@ -209,7 +209,10 @@ pub fn fold_spaces(s: &str) -> String {
     let plain = b.first().is_none_or(|&c| c != b' ')
         && b.last().is_none_or(|&c| c != b' ')
         && !b.windows(2).any(|w| w[1] == b' ' && w[0] == b' ')
-        && !s.chars().any(|c| c.is_whitespace() && c != ' ');
+        && (b
+            .iter()
+            .all(|&c| c.is_ascii() && !(b'\t'..=b'\r').contains(&c))
+            || !s.chars().any(|c| c.is_whitespace() && c != ' '));
     if plain {
         return s.to_string();
     }
@@ -243,6 +246,22 @@ fn lexed_name_words(name: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spaces_fold_to_one_between_words() {
+        for (text, folded) in [
+            ("North Korea", "North Korea"),
+            ("  North   Korea ", "North Korea"),
+            ("North\tKorea", "North Korea"),
+            ("North\r\nKorea", "North Korea"),
+            ("Côte d'Ivoire", "Côte d'Ivoire"),
+            ("Côte\u{a0}d'Ivoire", "Côte d'Ivoire"),
+            ("a\u{3000}b\u{2028}c", "a b c"),
+            ("", ""),
+        ] {
+            assert_eq!(fold_spaces(text), folded, "{text:?}");
+        }
+    }
 
     #[test]
     fn plain_names_split_as_the_lexer_splits_them() {

@@ -95,17 +95,24 @@ impl TemplateIndex {
         if toks.iter().any(|t| t.kind == TokenKind::Placeholder) {
             return self.by_inner_word.values().flatten().copied().collect();
         }
-        let mut seen = rustc_hash::FxHashSet::default();
+        // Each distinct word once (the order does not matter: `candidates`
+        // sorts); sorted in place, no set to allocate for a short claim.
+        let mut words: smallvec::SmallVec<[&str; 16]> = toks
+            .iter()
+            .filter(|t| {
+                matches!(
+                    t.kind,
+                    TokenKind::Word | TokenKind::Comma | TokenKind::Colon
+                )
+            })
+            .map(|t| t.norm.as_str())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
         let mut out = Vec::new();
-        for t in toks {
-            if matches!(
-                t.kind,
-                TokenKind::Word | TokenKind::Comma | TokenKind::Colon
-            ) && seen.insert(t.norm.as_str())
-            {
-                if let Some(v) = self.by_inner_word.get(t.norm.as_str()) {
-                    out.extend_from_slice(v);
-                }
+        for w in words {
+            if let Some(v) = self.by_inner_word.get(w) {
+                out.extend_from_slice(v);
             }
         }
         out
