@@ -349,7 +349,7 @@ impl Analyzer {
                     // it alone, not the rest of the `only`.
                     let start = sentences.span.start as usize + at + lead;
                     let l = Located {
-                        text: piece.trim().to_string(),
+                        text: piece.trim().into(),
                         span: Span::new(start, start + piece.trim().len()),
                     };
                     at += piece.len() + 1;

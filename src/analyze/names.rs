@@ -285,9 +285,12 @@ impl Analyzer {
             for g in &raw.groups {
                 decls.push((
                     *file,
-                    g.name.text.clone(),
+                    g.name.text.to_string(),
                     g.name.span,
-                    g.members.iter().map(|m| (m.text.clone(), m.span)).collect(),
+                    g.members
+                        .iter()
+                        .map(|m| (m.text.to_string(), m.span))
+                        .collect(),
                 ));
             }
         }

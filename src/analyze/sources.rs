@@ -43,7 +43,7 @@ impl Analyzer {
                             id.span,
                             ErrorKind::Duplicate {
                                 what: "source",
-                                name: id.text.clone(),
+                                name: id.text.to_string(),
                                 first: e.loc,
                             },
                         );
@@ -69,7 +69,7 @@ impl Analyzer {
                     vias.push((sid, *file, v.clone()));
                 }
                 self.model.sources.push(Source {
-                    id: id.text.clone(),
+                    id: id.text.to_string(),
                     title: s.title.clone(),
                     publisher: s.publisher.clone(),
                     date: s.date.clone(),
@@ -103,7 +103,7 @@ impl Analyzer {
                         file,
                         via.span,
                         ErrorKind::UnknownSource {
-                            id: via.text.clone(),
+                            id: via.text.to_string(),
                             suggestions,
                         },
                     );
@@ -211,7 +211,7 @@ impl Analyzer {
             file,
             l.span,
             ErrorKind::UnknownGroup {
-                name: l.text.clone(),
+                name: l.text.to_string(),
                 suggestions,
             },
         ));
@@ -274,7 +274,7 @@ impl Analyzer {
                 file,
                 quote.span,
                 ErrorKind::QuoteNotFound {
-                    quote: quote.text.clone(),
+                    quote: quote.text.to_string(),
                     source: src_id,
                     document: doc_id,
                     closest,

@@ -20,7 +20,7 @@ pub struct Lstr<'a> {
 impl Lstr<'_> {
     pub fn owned(&self) -> Located {
         Located {
-            text: self.text.to_string(),
+            text: self.text.as_ref().into(),
             span: self.span,
         }
     }

@@ -16,7 +16,7 @@ pub type FactError = (Span, ErrorKind);
 /// A string from a fact file, with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Located {
-    pub text: String,
+    pub text: compact_str::CompactString,
     pub span: Span,
 }
 

@@ -337,7 +337,7 @@ impl<'a> Node<'a> {
 
     pub(super) fn located(&self) -> Option<Located> {
         self.text().map(|t| Located {
-            text: t.to_string(),
+            text: t.into(),
             span: self.value_span(),
         })
     }

@@ -450,7 +450,7 @@ fn read_groups<'a>(
         out.groups.push(RawGroup {
             name: Located {
                 span: k.value_span(),
-                text: name,
+                text: name.into(),
             },
             members,
         });
@@ -498,7 +498,7 @@ fn read_fact(item: &Node, at: usize, errors: &mut Vec<FactError>) -> Option<RawF
                     args.push((
                         Located {
                             span: k.value_span(),
-                            text: key.to_string(),
+                            text: key.into(),
                         },
                         value,
                     ));

@@ -102,7 +102,7 @@ pub fn handle(server: &Server, p: DocumentSymbolParams) -> Option<DocumentSymbol
                 if let Some(id) = &s.id {
                     let sel = (id.span.start, id.span.end);
                     push(
-                        id.text.clone(),
+                        id.text.to_string(),
                         s.title.clone().or(s.name.clone()),
                         SymbolKind::FILE,
                         sel,
@@ -113,8 +113,8 @@ pub fn handle(server: &Server, p: DocumentSymbolParams) -> Option<DocumentSymbol
             for e in &raw.entities {
                 let sel = (e.name.span.start, e.name.span.end);
                 push(
-                    e.name.text.clone(),
-                    Some(e.kind.text.clone()),
+                    e.name.text.to_string(),
+                    Some(e.kind.text.to_string()),
                     SymbolKind::OBJECT,
                     sel,
                     sel,
@@ -122,7 +122,7 @@ pub fn handle(server: &Server, p: DocumentSymbolParams) -> Option<DocumentSymbol
             }
             for g in &raw.groups {
                 let sel = (g.name.span.start, g.name.span.end);
-                push(g.name.text.clone(), None, SymbolKind::ARRAY, sel, sel);
+                push(g.name.text.to_string(), None, SymbolKind::ARRAY, sel, sel);
             }
         }
         _ => {}
