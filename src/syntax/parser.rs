@@ -18,6 +18,8 @@ const STATEMENT_WORDS: [&str; 7] = [
 /// Where the `#` comment of a line starts (a `#` inside a double-quoted
 /// string, `\"` escapes included, is text).
 pub fn comment_start(line: &str) -> Option<usize> {
+    // Most lines have no `#` at all: found (or not) by memchr.
+    memchr::memchr(b'#', line.as_bytes())?;
     let mut in_str = false;
     let mut escaped = false;
     for (i, c) in line.char_indices() {
@@ -41,6 +43,9 @@ pub fn comment_start(line: &str) -> Option<usize> {
 /// Replaces every `#` comment (outside double quotes) with spaces, keeping
 /// every byte offset where it was.
 pub fn blank_comments(text: &str) -> String {
+    if memchr::memchr(b'#', text.as_bytes()).is_none() {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         match comment_start(line) {
