@@ -45,8 +45,14 @@ impl NameTable {
         let Some((first, rest)) = words.split_first() else {
             return;
         };
-        let next = self.kinds.len() as u32;
-        let kind = *self.kinds.entry(kind.to_string()).or_insert(next);
+        let kind = match self.kinds.get(kind) {
+            Some(&k) => k,
+            None => {
+                let k = self.kinds.len() as u32;
+                self.kinds.insert(kind.to_string(), k);
+                k
+            }
+        };
         self.by_first
             .entry(CompactString::from(first.as_str()))
             .or_default()
