@@ -146,7 +146,7 @@ impl Analyzer {
                         // read only for an error.
                         let wrong = want
                             .as_ref()
-                            .is_some_and(|w| self.kind_ids.get(w.as_str()) != Some(&kind_id));
+                            .is_some_and(|w| self.names.kind(w) != Some(kind_id));
                         match want {
                             Some(w) if wrong => {
                                 let kind = &self.model.entities[e as usize].kind;

@@ -275,11 +275,10 @@ struct Analyzer {
     /// text is split into words and case-folded. Names of up to 24 bytes
     /// sit in the table itself, so a lookup (one per entity argument of
     /// every fact) reads no second cache line to compare them.
-    /// The value also holds the entity's kind (an index into `kind_ids`), so
-    /// a slot's kind is checked without reading the entity.
+    /// The value also holds the entity's kind (its number in `names`,
+    /// `NameTable::kind`), so a slot's kind is checked without reading the
+    /// entity.
     exact_names: FxHashMap<compact_str::CompactString, (EntityId, u32)>,
-    /// Kind → its number (in order of first declaration).
-    kind_ids: FxHashMap<String, u32>,
     /// Entity → its kind's number.
     entity_kinds: Vec<u32>,
     /// Relation name exactly as declared → relation.
@@ -288,7 +287,8 @@ struct Analyzer {
     has_text: Vec<bool>,
     /// Templates by first literal word (built once every template is known).
     template_index: TemplateIndex,
-    /// First word → (words, entity), longest first: for matching claims.
+    /// Names and aliases by first word, with their kinds: for matching
+    /// claims, and the numbering of kinds `exact_names` uses.
     names: claims::NameTable,
     group_index: HashMap<String, GroupId>,
     relation_index: HashMap<String, RelId>,

@@ -127,8 +127,7 @@ impl Analyzer {
             }
             let id = self.model.entities.len() as EntityId;
             self.kinds.insert(kind_word.clone());
-            let kinds = self.kind_ids.len() as u32;
-            let kind_id = *self.kind_ids.entry(kind_word.clone()).or_insert(kinds);
+            let kind_id = self.names.intern_kind(&kind_word);
             self.entity_kinds.push(kind_id);
             self.model.entities.push(Entity {
                 name: fold_spaces(&name.text),
@@ -254,7 +253,7 @@ impl Analyzer {
         self.entity_and_kind(text).map(|(id, _)| id)
     }
 
-    /// `entity_of` with the entity's kind number (`kind_ids`).
+    /// `entity_of` with the entity's kind number (`NameTable::kind`).
     pub(super) fn entity_and_kind(&self, text: &str) -> Option<(EntityId, u32)> {
         if let Some(&found) = self.exact_names.get(text) {
             return Some(found);

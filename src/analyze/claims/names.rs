@@ -45,14 +45,7 @@ impl NameTable {
         let Some((first, rest)) = words.split_first() else {
             return;
         };
-        let kind = match self.kinds.get(kind) {
-            Some(&k) => k,
-            None => {
-                let k = self.kinds.len() as u32;
-                self.kinds.insert(kind.to_string(), k);
-                k
-            }
-        };
+        let kind = self.intern_kind(kind);
         self.by_first
             .entry(CompactString::from(first.as_str()))
             .or_default()
@@ -74,6 +67,19 @@ impl NameTable {
         for names in self.by_first.values_mut() {
             names.sort_by(|a, b| b.words.cmp(&a.words).then(a.rest.cmp(&b.rest)));
             names.dedup();
+        }
+    }
+
+    /// The number of `kind`, a new one if it has none yet (the analyzer
+    /// numbers the kinds of its entities here too).
+    pub fn intern_kind(&mut self, kind: &str) -> u32 {
+        match self.kinds.get(kind) {
+            Some(&k) => k,
+            None => {
+                let k = self.kinds.len() as u32;
+                self.kinds.insert(kind.to_string(), k);
+                k
+            }
         }
     }
 
