@@ -289,13 +289,18 @@ pub struct JsonlFact<'a> {
 /// `start`), quotes included, when `s` borrows from `body` (a string without
 /// escapes); else the first `"s"` found in `body`, else `here`.
 fn string_span(body: &str, start: usize, s: &str, here: Span) -> Span {
-    let from = body.as_ptr() as usize;
-    let at = s.as_ptr() as usize;
-    if at > from && at + s.len() < from + body.len() {
-        let off = at - from;
+    if within(body, s) {
+        let off = s.as_ptr() as usize - body.as_ptr() as usize;
         return Span::new(start + off - 1, start + off + s.len() + 1);
     }
     key_span(body, start, s, here)
+}
+
+/// Whether `s` borrows from `body` (not, say, a `true` read from a JSON
+/// boolean).
+fn within(body: &str, s: &str) -> bool {
+    let (from, at) = (body.as_ptr() as usize, s.as_ptr() as usize);
+    at > from && at + s.len() < from + body.len()
 }
 
 /// The span of `"key"` in `body` (which starts at byte `start`), else `here`.
@@ -420,7 +425,16 @@ pub fn parse_jsonl_line<'a>(
                     let sp = string_span(body, start, &k, here);
                     match v {
                         JScalar::Text(t) => {
-                            args.push((Lstr { text: k, span: sp }, Lstr { text: t, span: sp }))
+                            // A string without escapes is where it points
+                            // (an error about it underlines it); a number or
+                            // an escaped string, at its key.
+                            let at = match &t {
+                                Cow::Borrowed(b) if within(body, b) => {
+                                    string_span(body, start, b, sp)
+                                }
+                                _ => sp,
+                            };
+                            args.push((Lstr { text: k, span: sp }, Lstr { text: t, span: at }))
                         }
                         _ => {
                             ok = false;
