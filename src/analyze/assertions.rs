@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::claims::{self, Context, DefHead, Lexicon, NameTable, Reader, TemplateIndex};
-use super::relations::too_many_bindings;
+use super::definitions::too_many_bindings;
 use super::{hints, Analyzer, Rules};
 use crate::diag::{Diagnostic, ErrorKind, FileId, Span};
 use crate::model::*;

@@ -6,6 +6,7 @@
 
 mod assertions;
 pub mod claims;
+mod definitions;
 mod facts;
 mod hints;
 mod jsonl;
@@ -31,7 +32,7 @@ use crate::Timings;
 use claims::{DefHead, TemplateIndex};
 
 pub use assertions::{read_claim, reread_assertions};
-pub use relations::cost;
+pub use definitions::cost;
 
 /// Choices the command line makes about analysis.
 #[derive(Clone, Debug, Default)]
