@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use super::*;
 use crate::diag::nearest;
@@ -92,53 +94,71 @@ impl<'de> Deserialize<'de> for JScalar<'de> {
 
 /// `args`: absent or null, an object (pairs in order), or something else.
 /// Large on purpose: one lives on the stack while a line is read, and its
-/// pairs inline spare an allocation per line.
+/// pairs inline spare an allocation per line. Filled in place by
+/// [`ArgsSeed`], never returned through serde's layers (a copy each).
+#[derive(Default)]
 #[allow(clippy::large_enum_variant)]
 enum JArgs<'a> {
+    #[default]
     Null,
     Map(smallvec::SmallVec<[(Cow<'a, str>, JScalar<'a>); 4]>),
     Other,
 }
 
-impl<'de> Deserialize<'de> for JArgs<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = JArgs<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                let mut out = smallvec::SmallVec::new();
-                while let Some(k) = a.next_key::<CowStr<'de>>()? {
-                    out.push((k.0, a.next_value::<JScalar>()?));
-                }
-                Ok(JArgs::Map(out))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(JArgs::Null)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                while a.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(JArgs::Other)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(JArgs::Other)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(JArgs::Other)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(JArgs::Other)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(JArgs::Other)
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(JArgs::Other)
-            }
+/// Reads `args` into the line's `JArgs`, where it stands.
+struct ArgsSeed<'s, 'a>(&'s mut JArgs<'a>);
+
+impl<'de> DeserializeSeed<'de> for ArgsSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ArgsSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        // A repeated `args` key: the last one counts.
+        *self.0 = JArgs::Map(smallvec::SmallVec::new());
+        let JArgs::Map(out) = self.0 else {
+            unreachable!("just set")
+        };
+        while let Some(k) = a.next_key::<CowStr<'de>>()? {
+            out.push((k.0, a.next_value::<JScalar>()?));
         }
-        d.deserialize_any(V)
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        *self.0 = JArgs::Null;
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        while a.next_element::<IgnoredAny>()?.is_some() {}
+        *self.0 = JArgs::Other;
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        *self.0 = JArgs::Other;
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        *self.0 = JArgs::Other;
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        *self.0 = JArgs::Other;
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        *self.0 = JArgs::Other;
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        *self.0 = JArgs::Other;
+        Ok(())
     }
 }
 
@@ -225,7 +245,7 @@ struct JLine<'a> {
     quote: Option<(Cow<'a, str>, JScalar<'a>)>,
     as_of: Option<(Cow<'a, str>, JScalar<'a>)>,
     note: Option<JScalar<'a>>,
-    args: Option<JArgs<'a>>,
+    args: JArgs<'a>,
     negated: JBool,
     unknown: Vec<Cow<'a, str>>,
 }
@@ -233,38 +253,44 @@ struct JLine<'a> {
 /// The marker error of a line that is valid JSON but no object.
 const NOT_AN_OBJECT: &str = "claimcheck: not an object";
 
-impl<'de> Deserialize<'de> for JLine<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = JLine<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str(NOT_AN_OBJECT)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                let mut l = JLine::default();
-                while let Some(k) = a.next_key::<CowStr<'de>>()? {
-                    // A repeated key: the last one counts (as in a JSON object).
-                    match k.0.as_ref() {
-                        "relation" => l.relation = Some((k.0, a.next_value()?)),
-                        "source" => l.source = Some((k.0, a.next_value()?)),
-                        "quote" => l.quote = Some((k.0, a.next_value()?)),
-                        "as_of" => l.as_of = Some((k.0, a.next_value()?)),
-                        "note" => l.note = Some(a.next_value()?),
-                        "args" => l.args = Some(a.next_value()?),
-                        "negated" => l.negated = a.next_value()?,
-                        _ => {
-                            a.next_value::<IgnoredAny>()?;
-                            if !l.unknown.contains(&k.0) {
-                                l.unknown.push(k.0);
-                            }
-                        }
+/// Reads a line into a `JLine` where it stands: serde hands back only `()`,
+/// so the line's fields are written once, not copied out through each layer
+/// of the deserializer.
+struct LineSeed<'s, 'a>(&'s mut JLine<'a>);
+
+impl<'de> DeserializeSeed<'de> for LineSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LineSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(NOT_AN_OBJECT)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        let l = self.0;
+        while let Some(k) = a.next_key::<CowStr<'de>>()? {
+            // A repeated key: the last one counts (as in a JSON object).
+            match k.0.as_ref() {
+                "relation" => l.relation = Some((k.0, a.next_value()?)),
+                "source" => l.source = Some((k.0, a.next_value()?)),
+                "quote" => l.quote = Some((k.0, a.next_value()?)),
+                "as_of" => l.as_of = Some((k.0, a.next_value()?)),
+                "note" => l.note = Some(a.next_value()?),
+                "args" => a.next_value_seed(ArgsSeed(&mut l.args))?,
+                "negated" => l.negated = a.next_value()?,
+                _ => {
+                    a.next_value::<IgnoredAny>()?;
+                    if !l.unknown.contains(&k.0) {
+                        l.unknown.push(k.0);
                     }
                 }
-                Ok(l)
             }
         }
-        d.deserialize_any(V)
+        Ok(())
     }
 }
 
@@ -350,8 +376,13 @@ pub fn parse_jsonl_line<'a>(
     let lead = body.len() - body.trim_start().len();
     let here = Span::new(start + lead, start + body.len());
     let find = |key: &str| key_span(body, start, key, here);
-    let l: JLine = match serde_json::from_str(body) {
-        Ok(l) => l,
+    let mut l = JLine::default();
+    let mut de = serde_json::Deserializer::from_str(body);
+    match LineSeed(&mut l)
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+    {
+        Ok(()) => {}
         Err(e) if e.classify() == serde_json::error::Category::Data => {
             // Valid JSON that is no object, or a syntax error further on.
             match serde_json::from_str::<IgnoredAny>(body) {
@@ -414,12 +445,15 @@ pub fn parse_jsonl_line<'a>(
         };
         let mut args = smallvec::SmallVec::new();
         match l.args {
-            Some(JArgs::Map(mut pairs)) => {
+            JArgs::Map(mut pairs) => {
                 // Key order, and a repeated key's last value: reversed, a
                 // stable sort puts the last value of a key first.
-                pairs.reverse();
-                pairs.sort_by(|a, b| a.0.cmp(&b.0));
-                pairs.dedup_by(|later, first| later.0 == first.0);
+                // Most lines have their keys in order already.
+                if !pairs.windows(2).all(|w| w[0].0 < w[1].0) {
+                    pairs.reverse();
+                    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+                    pairs.dedup_by(|later, first| later.0 == first.0);
+                }
                 args.reserve_exact(pairs.len());
                 for (k, v) in pairs {
                     let sp = string_span(body, start, &k, here);
@@ -448,8 +482,8 @@ pub fn parse_jsonl_line<'a>(
                     }
                 }
             }
-            None | Some(JArgs::Null) => {}
-            Some(JArgs::Other) => {
+            JArgs::Null => {}
+            JArgs::Other => {
                 ok = false;
                 errors.push((
                     find("args"),
