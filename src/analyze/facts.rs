@@ -114,6 +114,7 @@ impl Analyzer {
         }
         let relation_decl = &self.model.relations[rel as usize];
         let slots = &relation_decl.slots;
+        let slot_kinds = &self.slot_kinds[rel as usize];
         let rel_name = &relation_decl.name;
         let mut filled: SmallVec<[Option<Filled>; 4]> = (0..slots.len()).map(|_| None).collect();
         let mut ok = true;
@@ -144,9 +145,7 @@ impl Analyzer {
                     Some((e, kind_id)) => {
                         // Kinds compared by number: the entity itself is
                         // read only for an error.
-                        let wrong = want
-                            .as_ref()
-                            .is_some_and(|w| self.names.kind(w) != Some(kind_id));
+                        let wrong = slot_kinds[si].is_some_and(|w| w != Some(kind_id));
                         match want {
                             Some(w) if wrong => {
                                 let kind = &self.model.entities[e as usize].kind;
@@ -175,20 +174,21 @@ impl Analyzer {
                     let digits = *kind == value::ValueKind::Number
                         && (1..=20).contains(&v.text.len())
                         && v.text.bytes().all(|b| b.is_ascii_digit());
-                    let parsed = match memo.get(*kind, &v.text) {
-                        Some(interval) => Ok(interval),
-                        None => {
-                            let read = if digits {
-                                value::read_number_words(&[&v.text])
-                            } else {
-                                lex_at(&v.text, v.span)
+                    let parsed = if digits {
+                        // Read directly: cheaper than remembering it.
+                        value::read_number_words(&[&v.text])
+                    } else {
+                        match memo.get(*kind, &v.text) {
+                            Some(interval) => Ok(interval),
+                            None => {
+                                let read = lex_at(&v.text, v.span)
                                     .map_err(|_| value::ValueError::NotAPhrase)
-                                    .and_then(|t| value::read(*kind, &t))
-                            };
-                            if let Ok(interval) = &read {
-                                memo.put(*kind, &v.text, *interval);
+                                    .and_then(|t| value::read(*kind, &t));
+                                if let Ok(interval) = &read {
+                                    memo.put(*kind, &v.text, *interval);
+                                }
+                                read
                             }
-                            read
                         }
                     };
                     match parsed {
@@ -461,6 +461,20 @@ impl Analyzer {
                 self.model.sources[d].text.is_some()
             })
             .collect();
+        self.slot_kinds = self
+            .model
+            .relations
+            .iter()
+            .map(|r| {
+                r.slots
+                    .iter()
+                    .map(|s| match &s.ty {
+                        SlotType::Entity(Some(w)) => Some(self.names.kind(w)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
         let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
         // Each fact is read on its own, so they are read in parallel; facts
         // and errors are then taken in file order.
@@ -529,7 +543,8 @@ pub(super) fn date_value(text: &str, span: Span) -> Result<crate::model::Value, 
 /// Slot values read once for each distinct kind and text within a run of
 /// facts (a JSONL chunk, a share of a YAML file's facts): dates and amounts
 /// repeat. Only values that read are remembered; an error points into the
-/// text where it stands.
+/// text where it stands. At most `MEMO_TEXTS` texts of a kind are kept (a
+/// worker keeps its memo from chunk to chunk of a file).
 #[derive(Default)]
 pub(super) struct ValueMemo {
     read: Vec<(ValueKind, rustc_hash::FxHashMap<Box<str>, value::Interval>)>,
@@ -549,6 +564,11 @@ impl ValueMemo {
                 self.read.len() - 1
             }
         };
-        self.read[i].1.entry(text.into()).or_insert(interval);
+        if self.read[i].1.len() < MEMO_TEXTS {
+            self.read[i].1.entry(text.into()).or_insert(interval);
+        }
     }
 }
+
+/// Most distinct value texts of one kind a `ValueMemo` keeps.
+const MEMO_TEXTS: usize = 1 << 14;

@@ -101,6 +101,12 @@ impl Analyzer {
         let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
         self.model.facts.reserve(lines);
         let wave = 8 * rayon::current_num_threads().max(1);
+        // Each worker keeps its dates and values read from chunk to chunk
+        // (a file repeats a few hundred dates over and over).
+        let memos: Vec<std::sync::Mutex<(Dates, ValueMemo)>> = (0..rayon::current_num_threads()
+            .max(1))
+            .map(|_| Default::default())
+            .collect();
         let mut first_line = 0u32;
         for chunks in chunks.chunks(wave) {
             let this = &*self;
@@ -115,8 +121,9 @@ impl Analyzer {
                     let mut quotes = Vec::new();
                     let mut errs = Vec::new();
                     let mut raw_errs = Vec::new();
-                    let mut dates = Dates::default();
-                    let mut values = ValueMemo::default();
+                    let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
+                    let mut memo = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
+                    let (dates, values) = &mut *memo;
                     let mut lines = 0u32;
                     // Lines with their ends (as `split_inclusive`), found
                     // by memchr's vectorized search.
@@ -135,14 +142,9 @@ impl Analyzer {
                                 .map(|(span, kind)| Diagnostic::new(file, span, kind)),
                         );
                         if let Some(raw) = parsed {
-                            if let Some((f, q)) = this.jsonl_fact(
-                                file,
-                                lines,
-                                raw,
-                                &mut dates,
-                                &mut values,
-                                &mut errs,
-                            ) {
+                            if let Some((f, q)) =
+                                this.jsonl_fact(file, lines, raw, dates, values, &mut errs)
+                            {
                                 if let Some(q) = q {
                                     quotes.push((facts.len(), q));
                                 }
@@ -177,8 +179,8 @@ impl Analyzer {
     }
 }
 
-/// `as_of` dates read once for each distinct text: a chunk of facts shares
-/// the value of each date it gives.
+/// `as_of` dates read once for each distinct text: the facts a worker reads
+/// share the value of each date they give (up to 16,384 distinct texts).
 #[derive(Default)]
 pub(super) struct Dates {
     read: rustc_hash::FxHashMap<String, std::sync::Arc<crate::model::Value>>,
@@ -195,7 +197,9 @@ impl Dates {
         }
         // Errors point into the text where it stands: never remembered.
         let v = std::sync::Arc::new(date_value(text, span)?);
-        self.read.insert(text.to_string(), v.clone());
+        if self.read.len() < 1 << 14 {
+            self.read.insert(text.to_string(), v.clone());
+        }
         Ok(v)
     }
 }

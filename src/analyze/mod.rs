@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::diag::{Diagnostic, ErrorKind, FileId, Span};
 use crate::facts::{parse_yaml, RawFactFile};
@@ -282,6 +283,10 @@ struct Analyzer {
     exact_names: FxHashMap<compact_str::CompactString, (EntityId, u32)>,
     /// Entity → its kind's number.
     entity_kinds: Vec<u32>,
+    /// Per relation, per slot: the kind number an entity slot wants
+    /// (`Some(None)`: a kind no entity has), so a fact's argument is checked
+    /// without looking the kind's name up. Filled before facts are read.
+    slot_kinds: Vec<SmallVec<[Option<Option<u32>>; 4]>>,
     /// Relation name exactly as declared → relation.
     relation_exact: FxHashMap<String, RelId>,
     /// Per source: whether its document has a text quotes are checked against.
