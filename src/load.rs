@@ -155,6 +155,26 @@ impl Files {
 #[derive(Default)]
 pub struct LineIndex(std::collections::HashMap<FileId, Vec<usize>>);
 
+impl LineIndex {
+    /// Line and column (both from 1; the column counts characters) of byte
+    /// `offset` of `file`, as `diag::line_col` gives them, with one scan of
+    /// the file for all the positions asked of it.
+    pub fn line_col(&mut self, files: &Files, file: FileId, offset: usize) -> (usize, usize) {
+        let text = &files.get(file).text;
+        let starts = self
+            .0
+            .entry(file)
+            .or_insert_with(|| crate::diag::line_starts(text));
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = crate::diag::line_of(starts, offset);
+        let col = text[starts[line - 1]..offset].chars().count() + 1;
+        (line, col)
+    }
+}
+
 /// The file of the second place a diagnostic names, if any.
 fn related_file(d: &Diagnostic) -> Option<FileId> {
     match &d.kind {
@@ -421,4 +441,24 @@ pub fn read_source_text(
     }
     String::from_utf8(bytes)
         .map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_index_places_every_offset_as_a_scan_does() {
+        let text = "é\nCôte d'Ivoire\n\n  x\u{1F600}y\nlast";
+        let mut files = Files::new();
+        let file = files.add_text("t.yaml", FileKind::Yaml, text);
+        let mut index = LineIndex::default();
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_col(&files, file, offset),
+                crate::diag::line_col(text, offset),
+                "offset {offset}"
+            );
+        }
+    }
 }

@@ -104,7 +104,12 @@ pub(super) fn check_command(
         &args.paths,
         args.allow_outside_paths,
         |f| {
-            let problems = report::Problem::from_failure(f);
+            // The terminal's errors are printed by `load_failed`: a human
+            // report of a failed load is empty.
+            let problems = match args.format {
+                Format::Human => Vec::new(),
+                _ => report::Problem::from_failure(f),
+            };
             emit(
                 out,
                 args.output.as_ref(),

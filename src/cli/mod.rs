@@ -423,8 +423,10 @@ pub(super) fn load(
         })
         .inspect(|ws| {
             let mut err = std::io::stderr().lock();
+            let mut index = crate::load::LineIndex::default();
             for w in &ws.warnings {
-                let _ = writeln!(err, "{}", escape_lines(&ws.files.render(w)));
+                let rendered = ws.files.render_indexed(w, &mut index);
+                let _ = writeln!(err, "{}", escape_lines(&rendered));
             }
         })
 }

@@ -215,12 +215,15 @@ pub struct Problem {
 
 impl Problem {
     /// Every error of a failed load, in the order they were found.
+    /// Lines are found through one index of each file, so many errors in
+    /// one large file cost one scan of it.
     pub fn from_failure(f: &crate::LoadFailure) -> Vec<Problem> {
+        let mut index = crate::load::LineIndex::default();
         f.errors
             .iter()
             .map(|d| {
                 let file = f.files.get(d.loc.file);
-                let (line, col) = crate::diag::line_col(&file.text, d.loc.span.start as usize);
+                let (line, col) = index.line_col(&f.files, d.loc.file, d.loc.span.start as usize);
                 Problem {
                     file: file.display.clone(),
                     line: line as u32,
@@ -228,7 +231,7 @@ impl Problem {
                     kind: <&str>::from(&d.kind).to_string(),
                     message: d.kind.to_string(),
                     suggestions: suggestions(&d.kind).to_vec(),
-                    rendered: f.files.render(d),
+                    rendered: f.files.render_indexed(d, &mut index),
                 }
             })
             .collect()
