@@ -86,7 +86,13 @@ enum Parsed {
     /// analysis parses its assertions when it reads them.
     Declarations(ast::RuleFile, Vec<crate::syntax::parser::SyntaxError>),
     Yaml(RawFactFile, Vec<crate::facts::FactError>),
+    /// A large YAML file of a one-off analysis: its declarations, and its
+    /// `facts:` list cut into runs read (and dropped) as the facts resolve.
+    YamlDeferred(crate::facts::DeferredFacts),
 }
+
+/// About how many bytes of a deferred `facts:` list are read at a time.
+const FACTS_RUN: usize = 1 << 18;
 
 /// Parsed rule and YAML files, kept between analyses by a caller that
 /// analyzes the same workspace again (the editor server): a file whose text
@@ -103,6 +109,10 @@ pub struct ParseCache {
     pub parsed_last: usize,
     /// Of those, YAML files read again from the fact items an edit touched.
     pub reparsed_last: usize,
+    /// Parse every YAML file whole: set when a deferred `facts:` list did
+    /// not read in runs (it has an error), so the analysis is run again
+    /// and the file's errors read exactly as a whole parse gives them.
+    whole: bool,
 }
 
 struct Entry {
@@ -155,6 +165,9 @@ impl ParseCache {
             .collect();
         let entries = &self.entries;
         let keep = self.keep;
+        // Only a one-off analysis defers a facts list: the editor keeps each
+        // file's items to read an edit from.
+        let defer = !self.keep && !self.whole;
         let parsed: Vec<(Option<Arc<Parsed>>, bool)> = files
             .files
             .par_iter()
@@ -188,6 +201,11 @@ impl ParseCache {
                                 });
                         if let Some(raw) = edited {
                             return (Some(Arc::new(Parsed::Yaml(raw, Vec::new()))), true);
+                        }
+                        if defer {
+                            if let Some(d) = crate::facts::defer_facts(&f.text, FACTS_RUN) {
+                                return (Some(Arc::new(Parsed::YamlDeferred(d))), false);
+                            }
                         }
                         // A long facts list is read in parallel runs of
                         // items where that reads as the whole file does.
@@ -252,6 +270,17 @@ pub fn analyze_cached(
     };
     a.model.limits = options.limits.clone();
     a.run(files, timings, cache);
+    if a.deferral_failed {
+        // A deferred facts list has an error: read every file whole, so
+        // the errors are those a whole parse gives.
+        cache.whole = true;
+        a = Analyzer {
+            allow_outside_paths: options.allow_outside_paths,
+            ..Analyzer::default()
+        };
+        a.model.limits = options.limits.clone();
+        a.run(files, timings, cache);
+    }
     a.drop_consequences();
     a.errors.sort_by_key(|d| d.loc);
     a.errors.dedup();
@@ -312,6 +341,8 @@ struct Analyzer {
     allow_outside_paths: bool,
     /// The workspace's folders (source texts must resolve inside them).
     roots: Vec<std::path::PathBuf>,
+    /// A deferred `facts:` list did not read in runs (`Parsed::YamlDeferred`).
+    deferral_failed: bool,
     /// Bindings each definition's body ranges over (see `bindings`).
     binding_memo: HashMap<DefId, (u128, u128)>,
 }
@@ -359,6 +390,7 @@ impl Analyzer {
         let mut rules = Vec::new();
         let mut yamls: Vec<(FileId, &RawFactFile)> = Vec::new();
         let mut jsonls: Vec<FileId> = Vec::new();
+        let mut deferred: Vec<(FileId, &[usize])> = Vec::new();
         for (i, (f, p)) in files.files.iter().zip(&parsed).enumerate() {
             let id = FileId(i as u32);
             match (f.kind, p.as_deref()) {
@@ -408,6 +440,10 @@ impl Analyzer {
                     }
                     yamls.push((id, raw));
                 }
+                (FileKind::Yaml, Some(Parsed::YamlDeferred(d))) => {
+                    yamls.push((id, &d.head));
+                    deferred.push((id, &d.cuts));
+                }
                 (FileKind::Jsonl, _) => jsonls.push(id),
                 _ => {}
             }
@@ -420,8 +456,11 @@ impl Analyzer {
         self.relations(&rules);
         self.definitions(&rules);
         self.sources(files, &yamls);
-        self.facts(files, &yamls, &jsonls);
-        drop((rules, yamls));
+        self.facts(files, &yamls, &deferred, &jsonls);
+        if self.deferral_failed {
+            return;
+        }
+        drop((rules, yamls, deferred));
         // Assertions a rule file at a time, each file's tokens freed once
         // its claims are read (unless the cache keeps them), so the parsed
         // files are not all held while the claims are read; the fact files'
@@ -452,7 +491,7 @@ impl Analyzer {
                         ast: &ast,
                     }]);
                 }
-                Parsed::Yaml(..) => {}
+                Parsed::Yaml(..) | Parsed::YamlDeferred(..) => {}
             }
         }
         timings.add("resolve", start.elapsed());

@@ -7,7 +7,10 @@ mod jsonl;
 mod yaml;
 
 pub use jsonl::{parse_jsonl, parse_jsonl_line, JsonlFact, Lstr};
-pub use yaml::{parse_chunked, parse_chunked_in, parse_yaml, reparse_facts, MAX_YAML_FLOW_DEPTH};
+pub use yaml::{
+    defer_facts, parse_chunked, parse_chunked_in, parse_yaml, read_facts_run, reparse_facts,
+    DeferredFacts, MAX_YAML_FLOW_DEPTH,
+};
 
 use crate::diag::{ErrorKind, Span};
 

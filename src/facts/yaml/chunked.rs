@@ -30,47 +30,16 @@ pub fn parse_chunked(text: &str) -> Option<RawFactFile> {
 /// into given (for tests and fuzzing: any text, cut anywhere it allows, must
 /// read as a whole parse does).
 pub fn parse_in(text: &str, min: usize, parts: usize) -> Option<RawFactFile> {
-    if text.len() < min || parts < 2 {
-        return None;
-    }
-    let marked = |m: &str| text.starts_with(m) || text.contains(&format!("\n{m}"));
-    if text.contains(['&', '*', '\r']) || marked("---") || marked("...") || marked("%") {
+    if text.len() < min || parts < 2 || !cuttable(text) {
         return None;
     }
     let (list, first, cuts) = LISTS
         .iter()
         .find_map(|&list| cut_points(text, list, parts).map(|(f, c)| (list, f, c)))?;
-    let (mut out, errors) = parse_yaml(&text[..first]);
-    let items_before = match list {
-        "facts" => out.facts.len(),
-        _ => out.entities.len(),
-    };
-    if !errors.is_empty() || items_before > 0 {
-        return None;
-    }
-    let header = format!("{list}:\n");
+    let mut out = head(text, list, first)?;
     let read: Vec<Option<RawFactFile>> = cuts
         .par_windows(2)
-        .map(|w| {
-            let (from, to) = (w[0], w[1]);
-            let (mut read, errors) = parse_yaml(&format!("{header}{}", &text[from..to]));
-            let by = from as i64 - header.len() as i64;
-            let other = match list {
-                "facts" => read.entities.is_empty(),
-                _ => read.facts.is_empty(),
-            };
-            let only_list = read.sources.is_empty() && read.groups.is_empty() && other;
-            if !errors.is_empty() || !only_list {
-                return None;
-            }
-            for f in &mut read.facts {
-                shift_fact(f, by);
-            }
-            for e in &mut read.entities {
-                shift_entity(e, by);
-            }
-            Some(read)
-        })
+        .map(|w| read_part(text, list, w[0], w[1]))
         .collect();
     for part in read {
         let part = part?;
@@ -78,6 +47,84 @@ pub fn parse_in(text: &str, min: usize, parts: usize) -> Option<RawFactFile> {
         out.entities.extend(part.entities);
     }
     Some(out)
+}
+
+/// Whether the file has nothing that could make a part read otherwise than
+/// within the whole: anchors, aliases, carriage returns, directives,
+/// document markers.
+fn cuttable(text: &str) -> bool {
+    let marked = |m: &str| text.starts_with(m) || text.contains(&format!("\n{m}"));
+    !(text.contains(['&', '*', '\r']) || marked("---") || marked("...") || marked("%"))
+}
+
+/// The file up to the first item of its last list, parsed: `None` when it
+/// has errors or items of that list already.
+fn head(text: &str, list: &str, first: usize) -> Option<RawFactFile> {
+    let (out, errors) = parse_yaml(&text[..first]);
+    let items_before = match list {
+        "facts" => out.facts.len(),
+        _ => out.entities.len(),
+    };
+    (errors.is_empty() && items_before == 0).then_some(out)
+}
+
+/// The items of `list` from byte `from` to `to` of `text` (whole items),
+/// read as a document of their own and put back at their places; `None`
+/// when they do not read as items of that list alone, without errors.
+fn read_part(text: &str, list: &str, from: usize, to: usize) -> Option<RawFactFile> {
+    let header = format!("{list}:\n");
+    let (mut read, errors) = parse_yaml(&format!("{header}{}", &text[from..to]));
+    let by = from as i64 - header.len() as i64;
+    let other = match list {
+        "facts" => read.entities.is_empty(),
+        _ => read.facts.is_empty(),
+    };
+    let only_list = read.sources.is_empty() && read.groups.is_empty() && other;
+    if !errors.is_empty() || !only_list {
+        return None;
+    }
+    for f in &mut read.facts {
+        shift_fact(f, by);
+    }
+    for e in &mut read.entities {
+        shift_entity(e, by);
+    }
+    Some(read)
+}
+
+/// A large fact file whose last section is `facts:`, split so the list is
+/// read later, a run of items at a time, each run dropped once its facts
+/// are resolved (`read_facts_run`): the file's raw facts are never all held
+/// at once.
+#[derive(Debug)]
+pub struct DeferredFacts {
+    /// Everything before the first fact item (sources, entities, groups).
+    pub head: RawFactFile,
+    /// The runs' bounds: byte offsets of item starts, then the text's end.
+    pub cuts: Vec<usize>,
+}
+
+/// `text` split for a deferred read of its facts list in runs of about
+/// `run` bytes, where a chunked read would be allowed (see the module's
+/// comment); `None` otherwise (parse it whole).
+pub fn defer_facts(text: &str, run: usize) -> Option<DeferredFacts> {
+    if text.len() < MIN_CUT || !cuttable(text) {
+        return None;
+    }
+    let parts = (text.len() / run.max(1)).max(2);
+    let (first, cuts) = cut_points(text, "facts", parts)?;
+    Some(DeferredFacts {
+        head: head(text, "facts", first)?,
+        cuts,
+    })
+}
+
+/// The facts of one run, `from`..`to` of `text` (two neighbouring cuts of
+/// `DeferredFacts`), at their places in the file. `None` when the run does
+/// not read as fact items alone without errors: then the file is parsed
+/// whole, so its errors read exactly as they always do.
+pub fn read_facts_run(text: &str, from: usize, to: usize) -> Option<Vec<RawFact>> {
+    read_part(text, "facts", from, to).map(|r| r.facts)
 }
 
 /// Where the items of the file's last section, `list:`, start (the first

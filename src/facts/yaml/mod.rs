@@ -14,7 +14,9 @@ use saphyr_parser::Event;
 
 use super::*;
 use crate::diag::nearest;
-pub use chunked::{parse_chunked, parse_in as parse_chunked_in};
+pub use chunked::{
+    defer_facts, parse_chunked, parse_in as parse_chunked_in, read_facts_run, DeferredFacts,
+};
 use events::*;
 pub use reparse::reparse_facts;
 
