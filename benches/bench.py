@@ -213,6 +213,21 @@ def main():
                     [b / c for b, c in zip(walls[e], walls["claimcheck"])])
         row["claimcheck"]["jsonl_mb_s"] = stats([jsonl_mb / w for w in walls["claimcheck"]])
         row["stages"] = stage_stats(split) if split else None
+        # Ingestion alone: the same fact files and the schema, no assertions
+        # (read, parse, resolve, index the facts), as the JSONL throughput.
+        ingest = [claimcheck, "check", "fixtures", os.path.join("rules", "schema.claims"),
+                  "--allow-empty", "-q"]
+        if os.path.exists(os.path.join(ws, "rules", "schema.claims")):
+            iw, ip = [], []
+            for i in range(a.runs + 1):
+                code, wall, peak, err, _ = run(ingest, cwd=ws)
+                if code != 0:
+                    sys.exit(f"claimcheck (facts only) exited {code} on {name}:\n{err[:2000]}")
+                if i > 0:
+                    iw.append(wall)
+                    ip.append(peak)
+            row["ingest"] = {"wall_s": stats(iw), "peak_mib": stats(ip),
+                             "jsonl_mb_s": stats([jsonl_mb / w for w in iw])}
         results["sizes"].append(row)
 
     if a.yaml_facts:
@@ -259,6 +274,15 @@ def report(r):
         c = s["claimcheck"]
         print(f"| {s['facts']:,} | {s['claims']:,} | {s['jsonl_mb']:.1f} | {fmt3(c['wall_s'])} | {fmt3(c['cpu_s'])} | "
               f"{fmt3(c['peak_mib'], digits=0)} | {fmt3(c['jsonl_mb_s'], digits=1)} |")
+    ingested = [s for s in r["sizes"] if s.get("ingest")]
+    if ingested:
+        print("\nFacts only (the fact files and the schema, no assertions: read, parse, resolve, index):\n")
+        print("| facts | JSONL MB | wall s | peak RSS MiB | JSONL MB/s |")
+        print("|---:|---:|---:|---:|---:|")
+        for s in ingested:
+            i = s["ingest"]
+            print(f"| {s['facts']:,} | {s['jsonl_mb']:.1f} | {fmt3(i['wall_s'])} | "
+                  f"{fmt3(i['peak_mib'], digits=0)} | {fmt3(i['jsonl_mb_s'], digits=1)} |")
     peers = [e for e in ("duckdb", "sqlite") if r["sizes"] and e in r["sizes"][0]]
     if peers:
         print("\n| facts | engine | wall s | CPU s | peak RSS MiB | its wall / claimcheck's | verdict mismatches |")
