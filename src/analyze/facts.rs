@@ -289,8 +289,8 @@ impl Analyzer {
             self.source_error_into(errs, file, &raw.source.text, raw.source.span);
         }
         let as_of = match &raw.as_of {
-            Some(l) => match date_value(&l.text, l.span) {
-                Ok(v) => Some(std::sync::Arc::new(v)),
+            Some(l) => match memo.date(&l.text, l.span) {
+                Ok(v) => Some(v),
                 Err((span, kind)) => {
                     errs.push(Diagnostic::new(file, span, kind));
                     return None;
@@ -615,9 +615,28 @@ pub(super) fn date_value(text: &str, span: Span) -> Result<crate::model::Value, 
 #[derive(Default)]
 pub(super) struct ValueMemo {
     read: Vec<(ValueKind, rustc_hash::FxHashMap<Box<str>, value::Interval>)>,
+    /// `as_of` dates: the facts share the value of each date they give.
+    dates: rustc_hash::FxHashMap<Box<str>, std::sync::Arc<Value>>,
 }
 
 impl ValueMemo {
+    /// An `as_of` date's value, read once for each distinct text.
+    pub(super) fn date(
+        &mut self,
+        text: &str,
+        span: Span,
+    ) -> Result<std::sync::Arc<Value>, (Span, ErrorKind)> {
+        if let Some(v) = self.dates.get(text) {
+            return Ok(v.clone());
+        }
+        // Errors point into the text where it stands: never remembered.
+        let v = std::sync::Arc::new(date_value(text, span)?);
+        if self.dates.len() < MEMO_TEXTS {
+            self.dates.insert(text.into(), v.clone());
+        }
+        Ok(v)
+    }
+
     fn get(&self, kind: ValueKind, text: &str) -> Option<value::Interval> {
         let (_, m) = self.read.iter().find(|(k, _)| *k == kind)?;
         m.get(text).copied()

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::facts::{date_value, ValueMemo};
+use super::facts::ValueMemo;
 use super::Analyzer;
-use crate::diag::{Diagnostic, ErrorKind, FileId, Loc, Span};
+use crate::diag::{Diagnostic, FileId, Loc};
 use crate::facts::{parse_jsonl_line, JsonlFact, Located, Lstr};
 use crate::model::*;
 
@@ -20,7 +20,6 @@ impl Analyzer {
         file: FileId,
         line: u32,
         raw: JsonlFact,
-        dates: &mut Dates,
         values: &mut ValueMemo,
         errs: &mut Vec<Diagnostic>,
     ) -> Option<(Fact, Option<Located>)> {
@@ -29,7 +28,7 @@ impl Analyzer {
             self.source_error_into(errs, file, &raw.source.text, raw.source.span);
         }
         let as_of = match &raw.as_of {
-            Some(l) => match dates.read(&l.text, l.span) {
+            Some(l) => match values.date(&l.text, l.span) {
                 Ok(v) => Some(v),
                 Err((span, kind)) => {
                     errs.push(Diagnostic::new(file, span, kind));
@@ -103,8 +102,7 @@ impl Analyzer {
         let wave = 8 * rayon::current_num_threads().max(1);
         // Each worker keeps its dates and values read from chunk to chunk
         // (a file repeats a few hundred dates over and over).
-        let memos: Vec<std::sync::Mutex<(Dates, ValueMemo)>> = (0..rayon::current_num_threads()
-            .max(1))
+        let memos: Vec<std::sync::Mutex<ValueMemo>> = (0..rayon::current_num_threads().max(1))
             .map(|_| Default::default())
             .collect();
         let mut first_line = 0u32;
@@ -123,7 +121,7 @@ impl Analyzer {
                     let mut raw_errs = Vec::new();
                     let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
                     let mut memo = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
-                    let (dates, values) = &mut *memo;
+                    let values = &mut *memo;
                     let mut lines = 0u32;
                     // Lines with their ends (as `split_inclusive`), found
                     // by memchr's vectorized search.
@@ -143,7 +141,7 @@ impl Analyzer {
                         );
                         if let Some(raw) = parsed {
                             if let Some((f, q)) =
-                                this.jsonl_fact(file, lines, raw, dates, values, &mut errs)
+                                this.jsonl_fact(file, lines, raw, values, &mut errs)
                             {
                                 if let Some(q) = q {
                                     quotes.push((facts.len(), q));
@@ -176,30 +174,5 @@ impl Analyzer {
                 first_line += chunk.lines;
             }
         }
-    }
-}
-
-/// `as_of` dates read once for each distinct text: the facts a worker reads
-/// share the value of each date they give (up to 16,384 distinct texts).
-#[derive(Default)]
-pub(super) struct Dates {
-    read: rustc_hash::FxHashMap<String, std::sync::Arc<crate::model::Value>>,
-}
-
-impl Dates {
-    fn read(
-        &mut self,
-        text: &str,
-        span: Span,
-    ) -> Result<std::sync::Arc<crate::model::Value>, (Span, ErrorKind)> {
-        if let Some(v) = self.read.get(text) {
-            return Ok(v.clone());
-        }
-        // Errors point into the text where it stands: never remembered.
-        let v = std::sync::Arc::new(date_value(text, span)?);
-        if self.read.len() < 1 << 14 {
-            self.read.insert(text.to_string(), v.clone());
-        }
-        Ok(v)
     }
 }
