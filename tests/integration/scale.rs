@@ -208,3 +208,49 @@ fn a_file_over_its_size_limit_is_an_error_and_the_flag_moves_it() {
         .args(&["check", ".", "--max-jsonl-file", "100000000"])
         .expect_code(0);
 }
+
+/// A top-level key pasted into the middle of a long facts list turns every
+/// fact after it into an entity with unknown keys: tens of thousands of
+/// errors in one file. They are counted, the first few shown, and every one
+/// is in the JSON report at its line and column (each error once placed
+/// through one line index of the file: this took minutes when each error
+/// rescanned the file).
+#[test]
+fn many_errors_in_one_large_file_are_counted_and_placed() {
+    let mut yaml = String::from("sources:\n  - id: s0\nfacts:\n");
+    let items = 6000;
+    for i in 0..items {
+        if i == 10 {
+            yaml.push_str("entities:\n");
+        }
+        yaml.push_str(&format!(
+            "  - says: Org{} Co works with Org{} Co\n    source: s0\n    note: item {i}\n",
+            i % 2,
+            (i + 1) % 2
+        ));
+    }
+    let rules = "relation ties: {a:org} works with {b:org}\nentity Org0 Co (org)\nentity Org1 Co (org)\nexpect supported: Org0 Co works with Org1 Co\n";
+    let ws = workspace(&[("rules.claims", rules), ("facts.yaml", &yaml)]);
+    let out = Test::new(ws.path()).args(&["check", "."]).expect_code(2);
+    // Each item after the key: three errors, as an entity.
+    let errors = 3 * (items - 10);
+    assert!(
+        out.stderr
+            .contains(&format!("could not be loaded ({errors} errors)")),
+        "{}",
+        &out.stderr[out.stderr.len().saturating_sub(300)..]
+    );
+    assert!(out.stderr.contains("more errors not shown"));
+    let json = Test::new(ws.path())
+        .args(&["check", ".", "--format", "json"])
+        .expect_code(2);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let listed = report["errors"].as_array().unwrap();
+    assert_eq!(listed.len(), errors);
+    // The last error is the last item's `note` key: the file's last line,
+    // column 5.
+    let last = listed.last().unwrap();
+    let lines = yaml.lines().count();
+    assert_eq!(last["line"], serde_json::json!(lines));
+    assert_eq!(last["col"], serde_json::json!(5));
+}
