@@ -14,6 +14,7 @@ pub mod lint;
 mod names;
 mod relations;
 mod sources;
+mod yaml;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
