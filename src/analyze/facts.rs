@@ -365,11 +365,11 @@ pub(super) fn date_value(text: &str, span: Span) -> Result<crate::model::Value, 
     }
 }
 
-/// Slot values read once for each distinct kind and text within a run of
-/// facts (a JSONL chunk, a share of a YAML file's facts): dates and amounts
-/// repeat. Only values that read are remembered; an error points into the
-/// text where it stands. At most `MEMO_TEXTS` texts of a kind are kept (a
-/// worker keeps its memo from chunk to chunk of a file).
+/// Slot values and `as_of` dates read once for each distinct kind and text
+/// by one worker (over a whole JSONL file; over a share of a YAML file's
+/// facts or of a wave of its runs): dates and amounts repeat. Only values
+/// that read are remembered; an error points into the text where it stands.
+/// At most `MEMO_TEXTS` texts of a kind are kept.
 #[derive(Default)]
 pub(super) struct ValueMemo {
     read: Vec<(ValueKind, rustc_hash::FxHashMap<Box<str>, value::Interval>)>,
