@@ -48,6 +48,34 @@ impl Analyzer {
         Some((self.tuple(rel, &atom.args), negated))
     }
 
+    /// A fact's source, `None` when unknown (its error pushed), and its
+    /// `as_of` date; `None` in all when the date does not read (its error
+    /// pushed). Each `(text, span)` is where it stands in the file.
+    pub(super) fn source_and_date(
+        &self,
+        file: FileId,
+        source: (&str, Span),
+        as_of: Option<(&str, Span)>,
+        memo: &mut ValueMemo,
+        errs: &mut Vec<Diagnostic>,
+    ) -> Option<(Option<SourceId>, Option<std::sync::Arc<Value>>)> {
+        let id = self.source_index.get(source.0).copied();
+        if id.is_none() {
+            self.source_error_into(errs, file, source.0, source.1);
+        }
+        let date = match as_of {
+            Some((text, span)) => match memo.date(text, span) {
+                Ok(v) => Some(v),
+                Err((span, kind)) => {
+                    errs.push(Diagnostic::new(file, span, kind));
+                    return None;
+                }
+            },
+            None => None,
+        };
+        Some((id, date))
+    }
+
     pub(super) fn tuple(&self, rel: RelId, args: &[Arg]) -> Tuple {
         let mut key_args = Vec::new();
         let mut values = Vec::new();

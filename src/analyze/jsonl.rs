@@ -23,20 +23,14 @@ impl Analyzer {
         values: &mut ValueMemo,
         errs: &mut Vec<Diagnostic>,
     ) -> Option<(Fact, Option<Located>)> {
-        let source = self.source_index.get(raw.source.text.as_ref()).copied();
-        if source.is_none() {
-            self.source_error_into(errs, file, &raw.source.text, raw.source.span);
-        }
-        let as_of = match &raw.as_of {
-            Some(l) => match values.date(&l.text, l.span) {
-                Ok(v) => Some(v),
-                Err((span, kind)) => {
-                    errs.push(Diagnostic::new(file, span, kind));
-                    return None;
-                }
-            },
-            None => None,
-        };
+        let as_of = raw.as_of.as_ref().map(|l| (l.text.as_ref(), l.span));
+        let (source, as_of) = self.source_and_date(
+            file,
+            (&raw.source.text, raw.source.span),
+            as_of,
+            values,
+            errs,
+        )?;
         let tuple = self.structured(file, &raw.relation, &raw.args, values, errs)?;
         let source = source?;
         let check = raw

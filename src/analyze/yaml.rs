@@ -28,20 +28,9 @@ impl Analyzer {
         errs: &mut Vec<Diagnostic>,
     ) -> Option<Fact> {
         let line = crate::diag::line_of(starts, raw.span.start as usize) as u32;
-        let source = self.source_index.get(raw.source.text.as_str()).copied();
-        if source.is_none() {
-            self.source_error_into(errs, file, &raw.source.text, raw.source.span);
-        }
-        let as_of = match &raw.as_of {
-            Some(l) => match memo.date(&l.text, l.span) {
-                Ok(v) => Some(v),
-                Err((span, kind)) => {
-                    errs.push(Diagnostic::new(file, span, kind));
-                    return None;
-                }
-            },
-            None => None,
-        };
+        let as_of = raw.as_of.as_ref().map(|l| (l.text.as_str(), l.span));
+        let (source, as_of) =
+            self.source_and_date(file, (&raw.source.text, raw.source.span), as_of, memo, errs)?;
         let (body, text) = match &raw.body {
             RawFactBody::Says(l) => {
                 let (tuple, negated) = self.sentence(file, src, l, errs)?;
