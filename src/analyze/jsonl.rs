@@ -63,6 +63,14 @@ impl Analyzer {
 
     /// Reads and resolves a JSONL file in parallel chunks of whole lines;
     /// facts and errors come out in line order, as a sequential read gives.
+    ///
+    /// Each chunk's lines are counted first, so every chunk knows the line
+    /// it starts at and the slots of the file's facts it fills (a line holds
+    /// at most one fact). The slots are made in parallel, and each chunk
+    /// writes its facts into its own slots: no fact is moved after it is
+    /// made, no core waits for a merge, and the first touch of the facts'
+    /// memory is shared by the cores. A line without a fact (blank, or an
+    /// error) leaves its slot empty; empty slots are closed up at the end.
     pub(super) fn jsonl_file(
         &mut self,
         file: FileId,
@@ -80,93 +88,179 @@ impl Analyzer {
             chunks.push((at, &text[at..end]));
             at = end;
         }
-        /// A chunk's lines, facts (line numbers from the chunk's first),
-        /// quotes to check (by index into its facts) and errors.
+        // Lines per chunk: its line ends, and a last line without one.
+        let counts: Vec<usize> = chunks
+            .par_iter()
+            .map(|(_, c)| {
+                memchr::memchr_iter(b'\n', c.as_bytes()).count() + usize::from(!c.ends_with('\n'))
+            })
+            .collect();
+        let mut facts = std::mem::take(&mut self.model.facts);
+        let base = facts.len();
+        let total: usize = counts.iter().sum();
+        facts.par_extend((0..total).into_par_iter().map(|_| Fact::empty()));
+        let mut slots: Vec<&mut [Fact]> = Vec::with_capacity(chunks.len());
+        let mut rest = &mut facts[base..];
+        for &n in &counts {
+            let (mine, after) = std::mem::take(&mut rest).split_at_mut(n);
+            slots.push(mine);
+            rest = after;
+        }
+        let mut first_lines = Vec::with_capacity(chunks.len());
+        let mut line = 0u32;
+        for &n in &counts {
+            first_lines.push(line);
+            line = line.saturating_add(n as u32);
+        }
+        /// A chunk's facts written (into its first slots), quotes to check
+        /// (by slot) and errors.
         struct Chunk {
-            lines: u32,
-            facts: Vec<Fact>,
+            written: usize,
             quotes: Vec<(usize, Located)>,
             errs: Vec<Diagnostic>,
         }
-        // One allocation for the facts of the file (a line holds at most
-        // one). Chunks are read in waves, each merged before the next, so
-        // the facts are never held twice over.
-        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
-        self.model.facts.reserve(lines);
-        let wave = 8 * rayon::current_num_threads().max(1);
         // Each worker keeps its dates and values read from chunk to chunk
         // (a file repeats a few hundred dates over and over).
         let memos: Vec<std::sync::Mutex<ValueMemo>> = (0..rayon::current_num_threads().max(1))
             .map(|_| Default::default())
             .collect();
-        let mut first_line = 0u32;
-        for chunks in chunks.chunks(wave) {
-            let this = &*self;
-            let done: Vec<Chunk> = chunks
-                .par_iter()
-                .map(|&(start, chunk)| {
-                    // Sized once (a line holds at most one fact): no doubling
-                    // series, each of which the allocator would map and zero.
-                    let mut facts = Vec::with_capacity(
-                        memchr::memchr_iter(b'\n', chunk.as_bytes()).count() + 1,
+        let this = &*self;
+        let done: Vec<Chunk> = chunks
+            .par_iter()
+            .zip(slots)
+            .zip(&first_lines)
+            .map(|((&(start, chunk), slots), &first_line)| {
+                let mut written = 0;
+                let mut quotes = Vec::new();
+                let mut errs = Vec::new();
+                let mut raw_errs = Vec::new();
+                let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
+                let mut memo = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
+                let values = &mut *memo;
+                let mut line = first_line;
+                // Lines with their ends (as `split_inclusive`), found by
+                // memchr's vectorized search.
+                let mut from = 0;
+                while from < chunk.len() {
+                    let end = memchr::memchr(b'\n', &chunk.as_bytes()[from..])
+                        .map_or(chunk.len(), |i| from + i + 1);
+                    let text = &chunk[from..end];
+                    let here = start + from;
+                    from = end;
+                    line += 1;
+                    let parsed = parse_jsonl_line(text, here, &mut raw_errs);
+                    errs.extend(
+                        raw_errs
+                            .drain(..)
+                            .map(|(span, kind)| Diagnostic::new(file, span, kind)),
                     );
-                    let mut quotes = Vec::new();
-                    let mut errs = Vec::new();
-                    let mut raw_errs = Vec::new();
-                    let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
-                    let mut memo = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
-                    let values = &mut *memo;
-                    let mut lines = 0u32;
-                    // Lines with their ends (as `split_inclusive`), found
-                    // by memchr's vectorized search.
-                    let mut from = 0;
-                    while from < chunk.len() {
-                        let end = memchr::memchr(b'\n', &chunk.as_bytes()[from..])
-                            .map_or(chunk.len(), |i| from + i + 1);
-                        let line = &chunk[from..end];
-                        let here = start + from;
-                        from = end;
-                        lines += 1;
-                        let parsed = parse_jsonl_line(line, here, &mut raw_errs);
-                        errs.extend(
-                            raw_errs
-                                .drain(..)
-                                .map(|(span, kind)| Diagnostic::new(file, span, kind)),
-                        );
-                        if let Some(raw) = parsed {
-                            if let Some((f, q)) =
-                                this.jsonl_fact(file, lines, raw, values, &mut errs)
-                            {
-                                if let Some(q) = q {
-                                    quotes.push((facts.len(), q));
-                                }
-                                facts.push(f);
+                    if let Some(raw) = parsed {
+                        if let Some((f, q)) = this.jsonl_fact(file, line, raw, values, &mut errs) {
+                            if let Some(q) = q {
+                                quotes.push((written, q));
                             }
+                            slots[written] = f;
+                            written += 1;
                         }
                     }
-                    Chunk {
-                        lines,
-                        facts,
-                        quotes,
-                        errs,
-                    }
-                })
-                .collect();
-            for chunk in done {
-                self.errors.extend(chunk.errs);
-                let base = self.model.facts.len();
-                self.model
-                    .facts
-                    .extend(chunk.facts.into_iter().map(|mut fact| {
-                        fact.line += first_line;
-                        fact
-                    }));
-                for (i, q) in chunk.quotes {
-                    let source = self.model.facts[base + i].source;
-                    self.check_quote(file, source, &q, texts);
                 }
-                first_line += chunk.lines;
+                Chunk {
+                    written,
+                    quotes,
+                    errs,
+                }
+            })
+            .collect();
+        // Empty slots closed up, chunk by chunk (none when every line held
+        // a fact); the quotes' slots follow their facts.
+        let mut to = base;
+        let mut from = base;
+        let mut checks = Vec::new();
+        for (chunk, &n) in done.into_iter().zip(&counts) {
+            if to != from {
+                for i in 0..chunk.written {
+                    facts.swap(to + i, from + i);
+                }
+            }
+            checks.push((chunk.errs, to, chunk.quotes));
+            to += chunk.written;
+            from += n;
+        }
+        facts.truncate(to);
+        self.model.facts = facts;
+        for (errs, at, quotes) in checks {
+            self.errors.extend(errs);
+            for (i, q) in quotes {
+                let source = self.model.facts[at + i].source;
+                self.check_quote(file, source, &q, texts);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::analyze_partial;
+    use crate::load::{FileKind, Files};
+    use crate::model::FactBody;
+
+    /// A JSONL file of several chunks with blank lines and bad lines (an
+    /// unknown entity, broken JSON) among its facts: each fact keeps its
+    /// line, its place and its quote, in line order, and each bad line is
+    /// one error at its line.
+    #[test]
+    fn facts_after_empty_and_bad_lines_keep_their_lines() {
+        let rules = "relation ties: {a:org} works with {b:org}\nentity Org0 Co (org)\nentity Org1 Co (org)\n";
+        let mut jsonl = String::new();
+        let mut good = Vec::new(); // (line, byte offset, quote)
+        let mut bad: Vec<usize> = Vec::new();
+        let mut line = 0usize;
+        while jsonl.len() < 1_500_000 {
+            line += 1;
+            let at = jsonl.len();
+            match line % 7 {
+                3 if line.is_multiple_of(5) => jsonl.push('\n'),
+                4 if line.is_multiple_of(11) => {
+                    jsonl.push_str("{\"relation\":\"ties\",\"args\":{\"a\":\"Nobody\",\"b\":\"Org1 Co\"},\"source\":\"s0\"}\n");
+                    bad.push(line);
+                }
+                5 if line.is_multiple_of(13) => {
+                    jsonl.push_str("{\"relation\": [\n");
+                    bad.push(line);
+                }
+                _ => {
+                    let quote = format!("fact on line {line}");
+                    jsonl.push_str(&format!(
+                        "{{\"relation\":\"ties\",\"args\":{{\"a\":\"Org0 Co\",\"b\":\"Org1 Co\"}},\"source\":\"s0\",\"quote\":\"{quote}\"}}\n"
+                    ));
+                    good.push((line, at, quote));
+                }
+            }
+        }
+        let mut files = Files::new();
+        files.add_text("rules.claims", FileKind::Rules, rules);
+        files.add_text("facts.yaml", FileKind::Yaml, "sources:\n  - id: s0\n");
+        files.add_text("bulk.jsonl", FileKind::Jsonl, &jsonl);
+        let (model, errors) = analyze_partial(&files, &Default::default());
+        let got: Vec<(u32, u32, Option<&str>)> = model
+            .facts
+            .iter()
+            .map(|f| (f.line, f.loc.span.start, f.quote()))
+            .collect();
+        let want: Vec<(u32, u32, Option<&str>)> = good
+            .iter()
+            .map(|(l, at, q)| (*l as u32, *at as u32, Some(q.as_str())))
+            .collect();
+        assert_eq!(got, want);
+        assert!(model.facts.iter().all(|f| matches!(
+            &f.body,
+            FactBody::Atom { tuple, .. } if tuple.key.args.len() == 2
+        )));
+        let lines = crate::diag::line_starts(&jsonl);
+        let error_lines: Vec<usize> = errors
+            .iter()
+            .map(|d| crate::diag::line_of(&lines, d.loc.span.start as usize))
+            .collect();
+        assert_eq!(error_lines, bad);
     }
 }

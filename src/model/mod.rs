@@ -273,6 +273,31 @@ impl FactExtra {
 }
 
 impl Fact {
+    /// A slot for a fact still to be read (`FactBody::Atom` of relation 0
+    /// with no arguments): allocates nothing.
+    pub fn empty() -> Fact {
+        Fact {
+            source: 0,
+            line: 0,
+            loc: Loc {
+                file: crate::diag::FileId(0),
+                span: crate::diag::Span::new(0, 0),
+            },
+            body: FactBody::Atom {
+                tuple: Tuple {
+                    key: Key {
+                        relation: 0,
+                        args: Box::new([]),
+                    },
+                    values: Box::new([]),
+                },
+                negated: false,
+            },
+            as_of: None,
+            extra: None,
+        }
+    }
+
     pub fn quote(&self) -> Option<&str> {
         self.extra.as_ref()?.quote.as_deref()
     }
