@@ -79,31 +79,48 @@ pub fn write(
         .max()
         .unwrap_or(1);
     // Each assertion's lines are written on their own, in parallel, a wave
-    // at a time; each wave is then written out in order.
+    // at a time; each wave is then written out in order, while the next
+    // wave's lines are made.
     use rayon::prelude::*;
     let labels = source_labels(run.model);
-    for wave in shown.chunks(4096) {
-        let blocks: Vec<String> = wave
-            .par_iter()
+    let make = |wave: &[&crate::eval::Checked]| -> Vec<String> {
+        wave.par_iter()
             .map(|r| assertion_block(run, &labels, r, style, options, width))
-            .collect();
-        let mut text = String::with_capacity(blocks.iter().map(String::len).sum::<usize>() + 256);
-        for (r, block) in wave.iter().zip(blocks) {
-            let a = &run.model.assertions[r.assertion];
-            if current != Some(a.file) {
-                if current.is_some() {
-                    text.push('\n');
-                }
-                current = Some(a.file);
-                let _ = writeln!(
-                    text,
-                    "{}",
-                    style.paint("1", &escape_controls(&run.files.get(a.file).display))
-                );
+            .collect()
+    };
+    let waves: Vec<&[&crate::eval::Checked]> = shown.chunks(4096).collect();
+    let mut ready = waves.first().map(|w| make(w));
+    for (i, wave) in waves.iter().enumerate() {
+        let blocks = ready.take().unwrap_or_default();
+        let mut next = None;
+        let mut written = Ok(());
+        rayon::in_place_scope(|s| {
+            if let Some(w) = waves.get(i + 1) {
+                let next = &mut next;
+                let make = &make;
+                s.spawn(move |_| *next = Some(make(w)));
             }
-            text.push_str(&block);
-        }
-        out.write_all(text.as_bytes())?;
+            let mut text =
+                String::with_capacity(blocks.iter().map(String::len).sum::<usize>() + 256);
+            for (r, block) in wave.iter().zip(blocks) {
+                let a = &run.model.assertions[r.assertion];
+                if current != Some(a.file) {
+                    if current.is_some() {
+                        text.push('\n');
+                    }
+                    current = Some(a.file);
+                    let _ = writeln!(
+                        text,
+                        "{}",
+                        style.paint("1", &escape_controls(&run.files.get(a.file).display))
+                    );
+                }
+                text.push_str(&block);
+            }
+            written = out.write_all(text.as_bytes());
+        });
+        written?;
+        ready = next;
     }
     let mut tail = String::new();
     if !shown.is_empty() {
