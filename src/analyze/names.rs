@@ -29,11 +29,12 @@ impl Analyzer {
             }
         }
         // A YAML file's entities are split into words in parallel (a large
-        // workspace declares tens of thousands); errors keep their order.
+        // workspace declares tens of thousands), each into its place in
+        // `decls`; errors keep their order.
         for (file, raw) in yamls {
             use rayon::prelude::*;
-            let read: Vec<(Vec<Diagnostic>, Option<EntityDecl>)> = raw
-                .entities
+            let mut read: Vec<(Vec<Diagnostic>, Option<EntityDecl>)> = Vec::new();
+            raw.entities
                 .par_iter()
                 .map(|e| {
                     let mut errs = Vec::new();
@@ -65,7 +66,8 @@ impl Analyzer {
                     let aliases = e.aka.iter().filter_map(&mut name_of).collect();
                     (errs, Some((*file, name, kind, aliases)))
                 })
-                .collect();
+                .collect_into_vec(&mut read);
+            decls.reserve(read.len());
             for (errs, decl) in read {
                 self.errors.extend(errs);
                 decls.extend(decl);
@@ -74,6 +76,9 @@ impl Analyzer {
         let names = decls.iter().map(|d| 1 + d.3.len()).sum::<usize>();
         self.name_index.reserve(names);
         self.model.entities.reserve(decls.len());
+        // Names and aliases entered for their own entity: (entity, 0 for
+        // the name or 1 + the alias's place).
+        let mut own: Vec<(EntityId, usize)> = Vec::with_capacity(names);
         for (file, name, kind, aliases) in decls {
             let kind_word = kind.key();
             if kind.words.len() != 1 || ["number", "date", "text"].contains(&kind_word.as_str()) {
@@ -126,7 +131,9 @@ impl Analyzer {
                 continue;
             }
             let id = self.model.entities.len() as EntityId;
-            self.kinds.insert(kind_word.clone());
+            if !self.kinds.contains(&kind_word) {
+                self.kinds.insert(kind_word.clone());
+            }
             let kind_id = self.names.intern_kind(&kind_word);
             self.entity_kinds.push(kind_id);
             self.model.entities.push(Entity {
@@ -139,9 +146,10 @@ impl Analyzer {
                 },
             });
             self.name_index.insert(key, id);
+            own.push((id, 0));
             self.names
                 .add(&name.words, id, &self.model.entities[id as usize].kind);
-            for a in &aliases {
+            for (k, a) in aliases.iter().enumerate() {
                 let ak = a.key();
                 match self.name_index.get(&ak) {
                     Some(&other) if other != id => {
@@ -158,38 +166,24 @@ impl Analyzer {
                             },
                         );
                     }
-                    Some(_) => {}
+                    Some(_) => own.push((id, k + 1)),
                     None => {
                         self.name_index.insert(ak, id);
+                        own.push((id, k + 1));
                         self.names
                             .add(&a.words, id, &self.model.entities[id as usize].kind);
                     }
                 }
             }
         }
-        // Each name and alias as written, where its words lead to its own
-        // entity: found in parallel, entered in order.
-        let exact: Vec<(&str, EntityId)> = {
-            use rayon::prelude::*;
-            let index = &self.name_index;
-            self.model
-                .entities
-                .par_iter()
-                .enumerate()
-                .flat_map_iter(|(id, e)| {
-                    std::iter::once(&e.name)
-                        .chain(&e.aliases)
-                        .filter(move |n| {
-                            name_words(n).and_then(|w| index.get(&key_of(&w)))
-                                == Some(&(id as EntityId))
-                        })
-                        .map(move |n| (n.as_str(), id as EntityId))
-                })
-                .collect()
-        };
-        for (n, id) in exact {
+        // Each name and alias as written whose words lead to its own entity
+        // (`own`, in declaration order), looked up before case folding.
+        self.exact_names.reserve(own.len());
+        for (id, k) in own {
+            let e = &self.model.entities[id as usize];
+            let n = if k == 0 { &e.name } else { &e.aliases[k - 1] };
             let kind = self.entity_kinds[id as usize];
-            self.exact_names.insert(n.into(), (id, kind));
+            self.exact_names.insert(n.as_str().into(), (id, kind));
         }
         self.names.finish();
     }
