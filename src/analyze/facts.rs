@@ -77,7 +77,7 @@ impl Analyzer {
     }
 
     pub(super) fn tuple(&self, rel: RelId, args: &[Arg]) -> Tuple {
-        let mut key_args = Vec::new();
+        let mut key_args = KeyArgs::new();
         let mut values = Vec::new();
         for a in args {
             match a {
@@ -93,7 +93,7 @@ impl Analyzer {
         Tuple {
             key: Key {
                 relation: rel,
-                args: key_args.into(),
+                args: key_args,
             },
             values: values.into(),
         }
@@ -280,9 +280,10 @@ impl Analyzer {
         if !ok {
             return None;
         }
-        // Exact sizes: the boxed slices keep their one allocation.
+        // Exact sizes: the values keep their one allocation, the key none (up
+        // to two arguments).
         let keys = slots.iter().filter(|s| s.ty.is_key()).count();
-        let mut key_args = Vec::with_capacity(keys);
+        let mut key_args = KeyArgs::with_capacity(keys);
         let mut values = Vec::with_capacity(slots.len() - keys);
         for f in filled {
             match f {
@@ -295,7 +296,7 @@ impl Analyzer {
         Some(Tuple {
             key: Key {
                 relation: rel,
-                args: key_args.into_boxed_slice(),
+                args: key_args,
             },
             values: values.into_boxed_slice(),
         })

@@ -177,7 +177,7 @@ impl<'m> Evaluator<'m> {
         env: &[EntityId],
         params: &[KeyArg],
     ) -> (Key, Vec<Interval>) {
-        let mut key_args = Vec::new();
+        let mut key_args = KeyArgs::new();
         let mut values = Vec::new();
         for a in args {
             match a {
@@ -189,7 +189,7 @@ impl<'m> Evaluator<'m> {
         (
             Key {
                 relation: rel,
-                args: key_args.into(),
+                args: key_args,
             },
             values,
         )
