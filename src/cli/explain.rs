@@ -15,12 +15,19 @@ fn names_file(shown: &str, wanted: &str) -> bool {
         || wanted.ends_with(&format!("/{shown}"))
 }
 
+/// How the tree is shown: every binding (`--all`), and the most nodes it
+/// may have (`--max-explain-nodes`).
+pub(super) struct Tree {
+    pub all: bool,
+    pub max_nodes: usize,
+}
+
 pub(super) fn explain_command(
     out: &mut impl Write,
     location: &str,
     paths: &[PathBuf],
     format: DataFormat,
-    all: bool,
+    tree_options: Tree,
     allow_outside_paths: bool,
     limits: &RunLimits,
     timings: &mut Timings,
@@ -72,8 +79,27 @@ pub(super) fn explain_command(
         .as_of
         .as_ref()
         .map_or(String::new(), |v| format!(", as of {}", v.text));
-    let tree = crate::eval::explain::Explainer::new(&ws.model, a.as_of.as_deref().cloned())
-        .explain(&a.claim, &a.text);
+    let tree = match crate::eval::explain::Explainer::new(&ws.model, a.as_of.as_deref().cloned())
+        .explain_within(&a.claim, &a.text, tree_options.max_nodes)
+    {
+        Ok(tree) => tree,
+        Err(nodes) => {
+            let message = format!(
+                "the evidence tree of {}:{} has {nodes} steps (connectives, bindings, definitions and atoms), more than --max-explain-nodes {}; pass a larger --max-explain-nodes, or explain a narrower claim (`check` gives its verdict)",
+                ws.files.get(a.file).display,
+                a.line,
+                tree_options.max_nodes
+            );
+            let problem = report::Problem::usage("too_many_explain_nodes", message);
+            let _ = write!(std::io::stderr(), "{}", problem.rendered);
+            if format == DataFormat::Json {
+                let _ = out.write_all(
+                    report::json::render_errors(std::slice::from_ref(&problem)).as_bytes(),
+                );
+            }
+            return EXIT_LOAD;
+        }
+    };
     if format == DataFormat::Json {
         let run = Run {
             files: &ws.files,
@@ -90,7 +116,7 @@ pub(super) fn explain_command(
         a.line,
         report::escape_controls(&as_of)
     );
-    let text = if all {
+    let text = if tree_options.all {
         crate::eval::explain::render(&ws.model, &ws.files, &tree)
     } else {
         crate::eval::explain::render_summary(&ws.model, &ws.files, &tree)

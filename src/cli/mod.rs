@@ -137,6 +137,10 @@ pub enum Command {
         allow_outside_paths: bool,
         #[command(flatten)]
         limits: LimitArgs,
+        /// Steps of the evidence tree (connectives, bindings, definitions,
+        /// atoms) past which it is refused.
+        #[arg(long, value_name = "N", default_value_t = crate::eval::explain::MAX_EXPLAIN_NODES)]
+        max_explain_nodes: usize,
     },
     /// Rewrite `.claims` files in the canonical layout (comments kept).
     Fmt {
@@ -335,13 +339,17 @@ pub fn run(args: Vec<String>) -> i32 {
             format,
             all,
             allow_outside_paths,
+            max_explain_nodes,
             ..
         } => explain::explain_command(
             &mut stdout,
             &location,
             &paths,
             format,
-            all,
+            explain::Tree {
+                all,
+                max_nodes: max_explain_nodes,
+            },
             allow_outside_paths,
             limits,
             &mut timings,

@@ -34,11 +34,19 @@ pub const SUMMARIZED_BINDINGS: usize = 20;
 /// Bindings of each verdict shown when a quantifier's are summarized.
 pub const SHOWN_PER_VERDICT: usize = 3;
 
+/// Nodes of one evidence tree past which `explain` stops with an error
+/// (`--max-explain-nodes`): a claim within `--max-bindings` may still have a
+/// million bindings, each a node with its own atoms and facts below it.
+pub const MAX_EXPLAIN_NODES: usize = 200_000;
+
 /// Builds the tree as the evaluator walks: one list of finished children
-/// per open node.
+/// per open node. Past `max` nodes it builds nothing more (the walk goes
+/// on, as `check`'s does) and the tree is refused.
 struct Builder<'e, 'm> {
     ex: &'e Explainer<'m>,
     stack: Vec<Vec<Node>>,
+    nodes: usize,
+    max: usize,
 }
 
 impl Trace for Builder<'_, '_> {
@@ -48,6 +56,10 @@ impl Trace for Builder<'_, '_> {
 
     fn close(&mut self, step: Step<'_>, bits: Bits) {
         let children = self.stack.pop().expect("opened before closed");
+        self.nodes += 1;
+        if self.nodes > self.max {
+            return;
+        }
         let node = self.ex.node(step, bits, children);
         self.stack
             .last_mut()
@@ -74,18 +86,30 @@ impl<'m> Explainer<'m> {
     /// The tree of `claim`, from the evaluator's own walk (`eval::Trace`),
     /// so its verdicts are the ones `check` gives.
     pub fn explain(&self, claim: &Claim, text: &str) -> Node {
+        self.explain_within(claim, text, usize::MAX)
+            .expect("no limit on the tree")
+    }
+
+    /// [`Explainer::explain`], or `Err(nodes)` when the tree has more than
+    /// `max` nodes (`nodes` of them): it is then not built past `max`.
+    pub fn explain_within(&self, claim: &Claim, text: &str, max: usize) -> Result<Node, usize> {
         let mut builder = Builder {
             ex: self,
             stack: vec![Vec::new()],
+            nodes: 0,
+            max,
         };
         self.eval.eval_traced(claim, &mut builder);
+        if builder.nodes > max {
+            return Err(builder.nodes);
+        }
         let mut n = builder
             .stack
             .pop()
             .and_then(|mut top| top.pop())
             .expect("the walk closes the claim's node");
         n.text = text.to_string();
-        n
+        Ok(n)
     }
 
     fn entity(&self, e: EntityId) -> &str {
