@@ -42,6 +42,11 @@ pub(super) fn resolve<'a>(value: Cow<'a, str>, style: ScalarStyle, tag: Option<&
 /// decimal, whole floats without a fraction (`1e3` → `1000`), others as
 /// the shortest text that reads back the same.
 pub(super) fn number_text(v: &str) -> Option<String> {
+    // A number starts with a digit, a sign or a point (`.5`, `.inf`):
+    // most scalars of a fact file are names and start with a letter.
+    if !v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        return None;
+    }
     if let Some(i) = parse_int(v) {
         return Some(i.to_string());
     }
@@ -118,4 +123,37 @@ pub(super) fn parse_float(v: &str) -> Option<f64> {
         _ => {}
     }
     unsigned.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_text;
+
+    #[test]
+    fn numbers_read_as_yaml_1_2_and_words_do_not() {
+        for (text, number) in [
+            ("12", Some("12")),
+            ("+1", Some("1")),
+            ("-7", Some("-7")),
+            ("1e3", Some("1000")),
+            ("2.5", Some("2.5")),
+            (".5", Some("0.5")),
+            ("0x1F", Some("31")),
+            (".inf", Some(".inf")),
+            ("-.inf", Some("-.inf")),
+            (".NaN", Some(".nan")),
+            ("0123", None),
+            // Words Rust's own float parser would take: not YAML numbers.
+            ("inf", None),
+            ("Infinity", None),
+            ("nan", None),
+            ("NaN", None),
+            ("e5", None),
+            ("Russia", None),
+            ("été", None),
+            ("_1", None),
+        ] {
+            assert_eq!(number_text(text).as_deref(), number, "{text}");
+        }
+    }
 }
