@@ -48,10 +48,10 @@ impl Token {
     }
 }
 
-const PUNCT: &str = "(),:|=\"{}";
-
 fn is_word_char(c: char) -> bool {
-    !c.is_whitespace() && !PUNCT.contains(c)
+    // A word ends at whitespace and at the characters that are tokens of
+    // their own or start one (a string, a placeholder): `(),:|="{}`.
+    !(c.is_whitespace() || matches!(c, '(' | ')' | ',' | ':' | '|' | '=' | '"' | '{' | '}'))
 }
 
 /// A word; a comma between digits (`14,000`) stays inside it.
@@ -195,11 +195,13 @@ pub fn lex(text: &str, base: usize) -> Result<Vec<Token>, (Span, ErrorKind)> {
 /// `s` lower-cased, without a detour through `String` when it already is
 /// (a short token then needs no allocation at all).
 fn lower(s: &str) -> CompactString {
-    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        s.to_lowercase().into()
-    } else {
-        s.into()
+    if !s.is_ascii() {
+        return s.to_lowercase().into();
     }
+    // ASCII (`Russia`): lower-cased in place, inline up to 24 bytes.
+    let mut out = CompactString::from(s);
+    out.as_mut_str().make_ascii_lowercase();
+    out
 }
 
 /// Collapses runs of whitespace to one space and trims.
@@ -359,5 +361,38 @@ mod tests {
             lex("say \"oops", 0),
             Err((_, ErrorKind::UnterminatedString))
         ));
+    }
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    #[test]
+    fn words_end_at_punctuation_and_fold_to_lower_case() {
+        let toks = lex("RUSSIA(Côte),d'Ivoire|x=\"Ab\" {slot}:ÉTÉ", 0).unwrap();
+        let seen: Vec<(TokenKind, &str, &str)> = toks
+            .iter()
+            .map(|t| (t.kind, t.text.as_str(), t.norm.as_str()))
+            .collect();
+        use TokenKind::*;
+        assert_eq!(
+            seen,
+            [
+                (Word, "RUSSIA", "russia"),
+                (LParen, "(", "("),
+                (Word, "Côte", "côte"),
+                (RParen, ")", ")"),
+                (Comma, ",", ","),
+                (Word, "d'Ivoire", "d'ivoire"),
+                (Pipe, "|", "|"),
+                (Word, "x", "x"),
+                (Equals, "=", "="),
+                (Text, "Ab", "ab"),
+                (Placeholder, "slot", "slot"),
+                (Colon, ":", ":"),
+                (Word, "ÉTÉ", "été"),
+            ]
+        );
     }
 }
