@@ -214,7 +214,7 @@ fuzz_target!(|ws: Ws| {
         ("r.claims", FileKind::Rules, &rules),
         ("f.yaml", FileKind::Yaml, &yaml),
     ]);
-    let model = match claimcheck::analyze::analyze(&files, &Default::default()) {
+    let model = match claimcheck::analyze::analyze(&files, &common::options()) {
         Ok(m) => m,
         // Nested quantifiers can range over more bindings than the
         // documented limit allows: a refused workspace, not a failure.

@@ -23,6 +23,21 @@ pub enum Outcome {
     Failed(usize),
 }
 
+/// The analysis options of every target: the defaults, but claims past
+/// 50,000 bindings or 1,000,000 atom evaluations are refused. A fuzz build
+/// (debug assertions, no LTO) runs an evaluation about ten times slower
+/// than a release build, and a target walks each claim up to four times
+/// (check, explain, the reports): a claim just under the default
+/// `--max-bindings` (a million bindings, under a second per command in a
+/// release build) takes more than the 10 s a run may. The defaults
+/// themselves are tested by the hostile workspaces.
+pub fn options() -> Options {
+    let mut options = Options::default();
+    options.limits.bindings = 50_000;
+    options.limits.work = 1_000_000;
+    options
+}
+
 /// Files for an in-memory workspace. No folder is a root, so a source's
 /// `text:` is always refused as outside the workspace: nothing is read.
 pub fn files(parts: &[(&str, FileKind, &str)]) -> Files {
@@ -42,7 +57,7 @@ pub fn files(parts: &[(&str, FileKind, &str)]) -> Files {
 /// Loads, checks and renders the workspace; panics when an invariant breaks.
 pub fn run(parts: &[(&str, FileKind, &str)]) -> Outcome {
     let files = files(parts);
-    match analyze(&files, &Options::default()) {
+    match analyze(&files, &options()) {
         Ok(model) => {
             let results = check(&model);
             let run = Run {
@@ -58,10 +73,15 @@ pub fn run(parts: &[(&str, FileKind, &str)]) -> Outcome {
             let found = claimcheck::conflicts::find(&model);
             let _ = report::human::render_conflicts(&files, &model, &found, style);
             let _ = report::json::render_conflicts(&run, &found);
+            // As `explain` does: a tree past the default
+            // `--max-explain-nodes` is refused, not built.
             for a in &model.assertions {
-                let tree = claimcheck::explain::Explainer::new(&model, a.as_of.as_deref().cloned())
-                    .explain(&a.claim, &a.text);
-                let _ = claimcheck::explain::render(&model, &files, &tree);
+                let explainer =
+                    claimcheck::explain::Explainer::new(&model, a.as_of.as_deref().cloned());
+                let max = claimcheck::explain::MAX_EXPLAIN_NODES;
+                if let Ok(tree) = explainer.explain_within(&a.claim, &a.text, max) {
+                    let _ = claimcheck::explain::render(&model, &files, &tree);
+                }
             }
             Outcome::Checked(
                 results
