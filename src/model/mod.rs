@@ -4,7 +4,7 @@
 //! every kind checked).
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
@@ -231,13 +231,15 @@ pub enum FactBody {
     Only(Box<Only>),
 }
 
+/// The sets are looked up for every atom of the relation (FxHash: a few
+/// nanoseconds a lookup, where SipHash took tens); they are never iterated.
 #[derive(Clone, Debug)]
 pub struct Only {
     pub relation: RelId,
     pub group: GroupId,
-    pub members: HashSet<EntityId>,
+    pub members: rustc_hash::FxHashSet<EntityId>,
     pub listed: Vec<Tuple>,
-    pub listed_keys: HashSet<Key>,
+    pub listed_keys: rustc_hash::FxHashSet<Key>,
 }
 
 /// A fact: 112 bytes, its key's first two arguments inline, with what few
