@@ -83,7 +83,10 @@ impl Analyzer {
         while at < text.len() {
             let mut end = (at + CHUNK).min(text.len());
             if end < text.len() {
-                end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+                // Searched as bytes: `end` may fall inside a character, and
+                // the byte after a line end always starts one.
+                end = memchr::memchr(b'\n', &text.as_bytes()[end..])
+                    .map_or(text.len(), |i| end + i + 1);
             }
             chunks.push((at, &text[at..end]));
             at = end;

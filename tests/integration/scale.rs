@@ -89,6 +89,37 @@ fn one_thread_and_many_give_the_same_bytes() {
     );
 }
 
+/// A large JSONL file is cut into chunks near fixed byte offsets; a cut
+/// that falls inside a character (here, the 256 KiB mark inside `ô`) moves
+/// to the next line end, and every fact reads.
+#[test]
+fn a_chunk_cut_inside_a_character_moves_to_the_line_end() {
+    let line = "{\"relation\":\"ties\",\"args\":{\"a\":\"Côte Co\",\"b\":\"Org1 Co\"},\"source\":\"s0\"}\n";
+    let body = line.repeat(300_000 / line.len() + 1);
+    // Blank lines first, as many as put byte 262,144 inside a character.
+    let pad = (0..line.len())
+        .find(|&pad| !format!("{}{body}", "\n".repeat(pad)).is_char_boundary(1 << 18))
+        .expect("a padding that cuts a character");
+    let jsonl = format!("{}{body}", "\n".repeat(pad));
+    let ws = workspace(&[
+        (
+            "rules.claims",
+            "relation ties: {a:org} works with {b:org}\nentity Côte Co (org)\nentity Org1 Co (org)\nexpect supported: Côte Co works with Org1 Co\n",
+        ),
+        ("facts.yaml", "sources:\n  - id: s0\n"),
+        ("bulk.jsonl", &jsonl),
+    ]);
+    let out = Test::new(ws.path())
+        .args(&["check", ".", "--format", "json"])
+        .expect_code(0);
+    let last = jsonl.lines().count();
+    assert!(
+        out.stdout.contains(&format!("\"fact_line\": {last}")),
+        "{}",
+        &out.stdout[..out.stdout.len().min(2000)]
+    );
+}
+
 #[test]
 fn bad_jsonl_lines_are_errors_at_their_place() {
     let good = "{\"relation\":\"ties\",\"args\":{\"a\":\"Org0 Co\",\"b\":\"Org1 Co\"},\"source\":\"s0\"}\n";
