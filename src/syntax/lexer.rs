@@ -362,11 +362,6 @@ mod tests {
             Err((_, ErrorKind::UnterminatedString))
         ));
     }
-}
-
-#[cfg(test)]
-mod word_tests {
-    use super::*;
 
     #[test]
     fn words_end_at_punctuation_and_fold_to_lower_case() {
