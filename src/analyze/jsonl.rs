@@ -102,17 +102,14 @@ impl Analyzer {
         let base = facts.len();
         let total: usize = counts.iter().sum();
         facts.par_extend((0..total).into_par_iter().map(|_| Fact::empty()));
-        let mut slots: Vec<&mut [Fact]> = Vec::with_capacity(chunks.len());
+        // Each chunk's slots and the line before its first.
+        let mut slots: Vec<(&mut [Fact], u32)> = Vec::with_capacity(chunks.len());
         let mut rest = &mut facts[base..];
-        for &n in &counts {
-            let (mine, after) = std::mem::take(&mut rest).split_at_mut(n);
-            slots.push(mine);
-            rest = after;
-        }
-        let mut first_lines = Vec::with_capacity(chunks.len());
         let mut line = 0u32;
         for &n in &counts {
-            first_lines.push(line);
+            let (mine, after) = std::mem::take(&mut rest).split_at_mut(n);
+            slots.push((mine, line));
+            rest = after;
             line = line.saturating_add(n as u32);
         }
         /// A chunk's facts written (into its first slots), quotes to check
@@ -131,8 +128,7 @@ impl Analyzer {
         let done: Vec<Chunk> = chunks
             .par_iter()
             .zip(slots)
-            .zip(&first_lines)
-            .map(|((&(start, chunk), slots), &first_line)| {
+            .map(|(&(start, chunk), (slots, first_line))| {
                 let mut written = 0;
                 let mut quotes = Vec::new();
                 let mut errs = Vec::new();
