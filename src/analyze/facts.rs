@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use rayon::prelude::*;
 use smallvec::SmallVec;
 
 use super::claims::{read_fact_sentence, Context, Reader};
+use super::slots::Filled;
 use super::{canonical, hints, Analyzer};
 use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Span};
 use crate::facts::{Located, Lstr, RawFactFile};
@@ -306,7 +306,7 @@ impl Analyzer {
         &mut self,
         files: &Files,
         yamls: &[(FileId, &RawFactFile)],
-        deferred: &[(FileId, &[usize])],
+        deferred: &[(FileId, &crate::facts::DeferredFacts)],
         jsonls: &[FileId],
     ) {
         // Which sources' documents have a text that quotes are checked against.
@@ -334,36 +334,56 @@ impl Analyzer {
             })
             .collect();
         let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
-        // Each fact is read on its own, so they are read in parallel; facts
-        // and errors are then taken in file order.
+        // Room for every fact at once: a line or an item holds at most one
+        // (the facts are never copied to a larger vector).
+        let jsonl_chunks: Vec<_> = jsonls
+            .iter()
+            .map(|&file| super::jsonl::chunks(&files.get(file).text))
+            .collect();
+        let most = yamls.iter().map(|(_, raw)| raw.facts.len()).sum::<usize>()
+            + deferred.iter().flat_map(|(_, d)| &d.items).sum::<usize>()
+            + jsonl_chunks.iter().flat_map(|c| &c.1).sum::<usize>();
+        self.model.facts.reserve_exact(most);
+        // Each fact is read on its own, so they are read in parallel, a part
+        // of the list at a time, each into its own slots (`fill`).
         for (file, raw) in yamls {
             let src = &files.get(*file).text;
-            let starts = crate::diag::line_starts(src);
-            let this = &*self;
-            let read: Vec<(Option<Fact>, Vec<Diagnostic>)> = raw
-                .facts
-                .par_iter()
-                .map_init(ValueMemo::default, |memo, raw| {
-                    let mut errs = Vec::new();
-                    let fact = this.yaml_fact(*file, src, &starts, raw, memo, &mut errs);
-                    (fact, errs)
-                })
-                .collect();
-            for ((fact, errs), raw) in read.into_iter().zip(&raw.facts) {
-                self.errors.extend(errs);
-                if let Some(fact) = fact {
-                    self.take_fact(*file, fact, raw.quote.as_ref(), &mut texts);
-                }
-            }
-            if let Some((_, cuts)) = deferred.iter().find(|(f, _)| f == file) {
-                if !self.yaml_runs(*file, src, &starts, cuts, &mut texts) {
+            // (A deferred list's lines are counted run by run.)
+            let starts = match raw.facts.is_empty() {
+                true => Vec::new(),
+                false => crate::diag::line_starts(src),
+            };
+            const PART: usize = 1024;
+            let parts: Vec<&[crate::facts::RawFact]> = raw.facts.chunks(PART).collect();
+            let counts: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+            self.fill(
+                &parts,
+                &counts,
+                *file,
+                &mut texts,
+                |this, part, slots, memo| {
+                    let mut filled = Filled::default();
+                    for raw in *part {
+                        let line = crate::diag::line_of(&starts, raw.span.start as usize) as u32;
+                        if let Some(fact) =
+                            this.yaml_fact(*file, src, line, raw, memo, &mut filled.errs)
+                        {
+                            let quote = raw.quote.clone();
+                            filled.put(this, slots, fact, quote);
+                        }
+                    }
+                    Some(filled)
+                },
+            );
+            if let Some((_, d)) = deferred.iter().find(|(f, _)| f == file) {
+                if !self.yaml_runs(*file, src, d, &mut texts) {
                     self.deferral_failed = true;
                     return;
                 }
             }
         }
-        for &file in jsonls {
-            self.jsonl_file(file, &files.get(file).text, &mut texts);
+        for (&file, (chunks, counts)) in jsonls.iter().zip(jsonl_chunks) {
+            self.jsonl_file(file, &chunks, &counts, &mut texts);
         }
     }
 }

@@ -7,10 +7,48 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::facts::ValueMemo;
+use super::slots::Filled;
 use super::Analyzer;
 use crate::diag::{Diagnostic, FileId, Loc};
 use crate::facts::{parse_jsonl_line, JsonlFact, Located, Lstr};
 use crate::model::*;
+
+/// A chunk of a JSONL file's lines: where it starts, its text (whole
+/// lines), and the line before its first.
+pub(super) type Chunk<'a> = (usize, &'a str, u32);
+
+/// A JSONL file cut into chunks of whole lines, about 256 KB each, with
+/// each chunk's line count (the most facts it can give): counted first, so
+/// every chunk knows the line it starts at and how many slots it needs.
+pub(super) fn chunks(text: &str) -> (Vec<Chunk<'_>>, Vec<usize>) {
+    const CHUNK: usize = 1 << 18;
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let mut end = (at + CHUNK).min(text.len());
+        if end < text.len() {
+            // Searched as bytes: `end` may fall inside a character, and
+            // the byte after a line end always starts one.
+            end =
+                memchr::memchr(b'\n', &text.as_bytes()[end..]).map_or(text.len(), |i| end + i + 1);
+        }
+        chunks.push((at, &text[at..end], 0));
+        at = end;
+    }
+    // Lines per chunk: its line ends, and a last line without one.
+    let counts: Vec<usize> = chunks
+        .par_iter()
+        .map(|(_, c, _)| {
+            memchr::memchr_iter(b'\n', c.as_bytes()).count() + usize::from(!c.ends_with('\n'))
+        })
+        .collect();
+    let mut line = 0u32;
+    for (chunk, &n) in chunks.iter_mut().zip(&counts) {
+        chunk.2 = line;
+        line = line.saturating_add(n as u32);
+    }
+    (chunks, counts)
+}
 
 impl Analyzer {
     /// Resolves one JSONL fact. Read-only (lines resolve in parallel): the
@@ -61,82 +99,25 @@ impl Analyzer {
         ))
     }
 
-    /// Reads and resolves a JSONL file in parallel chunks of whole lines;
-    /// facts and errors come out in line order, as a sequential read gives.
-    ///
-    /// Each chunk's lines are counted first, so every chunk knows the line
-    /// it starts at and the slots of the file's facts it fills (a line holds
-    /// at most one fact). The slots are made in parallel, and each chunk
-    /// writes its facts into its own slots: no fact is moved after it is
-    /// made, no core waits for a merge, and the first touch of the facts'
-    /// memory is shared by the cores. A line without a fact (blank, or an
-    /// error) leaves its slot empty; empty slots are closed up at the end.
+    /// Reads and resolves a JSONL file in parallel chunks of whole lines
+    /// (`chunks`), each into slots of its own (`fill`): facts and errors
+    /// come out in line order, as a sequential read gives.
     pub(super) fn jsonl_file(
         &mut self,
         file: FileId,
-        text: &str,
+        chunks: &[Chunk],
+        counts: &[usize],
         texts: &mut HashMap<PathBuf, Option<String>>,
     ) {
-        const CHUNK: usize = 1 << 18;
-        let mut chunks: Vec<(usize, &str)> = Vec::new();
-        let mut at = 0;
-        while at < text.len() {
-            let mut end = (at + CHUNK).min(text.len());
-            if end < text.len() {
-                // Searched as bytes: `end` may fall inside a character, and
-                // the byte after a line end always starts one.
-                end = memchr::memchr(b'\n', &text.as_bytes()[end..])
-                    .map_or(text.len(), |i| end + i + 1);
-            }
-            chunks.push((at, &text[at..end]));
-            at = end;
-        }
-        // Lines per chunk: its line ends, and a last line without one.
-        let counts: Vec<usize> = chunks
-            .par_iter()
-            .map(|(_, c)| {
-                memchr::memchr_iter(b'\n', c.as_bytes()).count() + usize::from(!c.ends_with('\n'))
-            })
-            .collect();
-        let mut facts = std::mem::take(&mut self.model.facts);
-        let base = facts.len();
-        let total: usize = counts.iter().sum();
-        facts.par_extend((0..total).into_par_iter().map(|_| Fact::empty()));
-        // Each chunk's slots and the line before its first.
-        let mut slots: Vec<(&mut [Fact], u32)> = Vec::with_capacity(chunks.len());
-        let mut rest = &mut facts[base..];
-        let mut line = 0u32;
-        for &n in &counts {
-            let (mine, after) = std::mem::take(&mut rest).split_at_mut(n);
-            slots.push((mine, line));
-            rest = after;
-            line = line.saturating_add(n as u32);
-        }
-        /// A chunk's facts written (into its first slots), quotes to check
-        /// (by slot) and errors.
-        struct Chunk {
-            written: usize,
-            quotes: Vec<(usize, Located)>,
-            errs: Vec<Diagnostic>,
-        }
-        // Each worker keeps its dates and values read from chunk to chunk
-        // (a file repeats a few hundred dates over and over).
-        let memos: Vec<std::sync::Mutex<ValueMemo>> = (0..rayon::current_num_threads().max(1))
-            .map(|_| Default::default())
-            .collect();
-        let this = &*self;
-        let done: Vec<Chunk> = chunks
-            .par_iter()
-            .zip(slots)
-            .map(|(&(start, chunk), (slots, first_line))| {
-                let mut written = 0;
-                let mut quotes = Vec::new();
-                let mut errs = Vec::new();
+        self.fill(
+            chunks,
+            counts,
+            file,
+            texts,
+            |this, &(start, chunk, first), slots, values| {
+                let mut filled = Filled::default();
                 let mut raw_errs = Vec::new();
-                let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
-                let mut memo = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
-                let values = &mut *memo;
-                let mut line = first_line;
+                let mut line = first;
                 // Lines with their ends (as `split_inclusive`), found by
                 // memchr's vectorized search.
                 let mut from = 0;
@@ -148,52 +129,22 @@ impl Analyzer {
                     from = end;
                     line += 1;
                     let parsed = parse_jsonl_line(text, here, &mut raw_errs);
-                    errs.extend(
+                    filled.errs.extend(
                         raw_errs
                             .drain(..)
                             .map(|(span, kind)| Diagnostic::new(file, span, kind)),
                     );
                     if let Some(raw) = parsed {
-                        if let Some((f, q)) = this.jsonl_fact(file, line, raw, values, &mut errs) {
-                            if let Some(q) = q {
-                                quotes.push((written, q));
-                            }
-                            slots[written] = f;
-                            written += 1;
+                        if let Some((f, q)) =
+                            this.jsonl_fact(file, line, raw, values, &mut filled.errs)
+                        {
+                            filled.put(this, slots, f, q);
                         }
                     }
                 }
-                Chunk {
-                    written,
-                    quotes,
-                    errs,
-                }
-            })
-            .collect();
-        // Empty slots closed up, chunk by chunk (none when every line held
-        // a fact); the quotes' slots follow their facts.
-        let mut to = base;
-        let mut from = base;
-        let mut checks = Vec::new();
-        for (chunk, &n) in done.into_iter().zip(&counts) {
-            if to != from {
-                for i in 0..chunk.written {
-                    facts.swap(to + i, from + i);
-                }
-            }
-            checks.push((chunk.errs, to, chunk.quotes));
-            to += chunk.written;
-            from += n;
-        }
-        facts.truncate(to);
-        self.model.facts = facts;
-        for (errs, at, quotes) in checks {
-            self.errors.extend(errs);
-            for (i, q) in quotes {
-                let source = self.model.facts[at + i].source;
-                self.check_quote(file, source, &q, texts);
-            }
-        }
+                Some(filled)
+            },
+        );
     }
 }
 

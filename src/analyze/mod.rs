@@ -13,6 +13,7 @@ mod jsonl;
 pub mod lint;
 mod names;
 mod relations;
+mod slots;
 mod sources;
 mod yaml;
 
@@ -391,7 +392,7 @@ impl Analyzer {
         let mut rules = Vec::new();
         let mut yamls: Vec<(FileId, &RawFactFile)> = Vec::new();
         let mut jsonls: Vec<FileId> = Vec::new();
-        let mut deferred: Vec<(FileId, &[usize])> = Vec::new();
+        let mut deferred: Vec<(FileId, &crate::facts::DeferredFacts)> = Vec::new();
         for (i, (f, p)) in files.files.iter().zip(&parsed).enumerate() {
             let id = FileId(i as u32);
             match (f.kind, p.as_deref()) {
@@ -443,7 +444,7 @@ impl Analyzer {
                 }
                 (FileKind::Yaml, Some(Parsed::YamlDeferred(d))) => {
                     yamls.push((id, &d.head));
-                    deferred.push((id, &d.cuts));
+                    deferred.push((id, d));
                 }
                 (FileKind::Jsonl, _) => jsonls.push(id),
                 _ => {}

@@ -1,6 +1,6 @@
 //! The analyzer's YAML facts: one fact resolved (`yaml_fact`, read-only,
-//! so facts resolve in parallel), taken in file order (`take_fact`), and a
-//! deferred `facts:` list read and resolved run by run (`yaml_runs`).
+//! so facts resolve in parallel), and a deferred `facts:` list read and
+//! resolved run by run (`yaml_runs`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::facts::ValueMemo;
+use super::slots::Filled;
 use super::Analyzer;
 use crate::diag::{Diagnostic, ErrorKind, FileId, Loc, Span};
 use crate::facts::{Located, Lstr, RawFactBody};
@@ -22,12 +23,11 @@ impl Analyzer {
         &self,
         file: FileId,
         src: &str,
-        starts: &[usize],
+        line: u32,
         raw: &crate::facts::RawFact,
         memo: &mut ValueMemo,
         errs: &mut Vec<Diagnostic>,
     ) -> Option<Fact> {
-        let line = crate::diag::line_of(starts, raw.span.start as usize) as u32;
         let as_of = raw.as_of.as_ref().map(|l| (l.text.as_str(), l.span));
         let (source, as_of) =
             self.source_and_date(file, (&raw.source.text, raw.source.span), as_of, memo, errs)?;
@@ -178,72 +178,55 @@ impl Analyzer {
         })
     }
 
-    /// Adds a resolved fact of a YAML file, checking its quote.
-    pub(super) fn take_fact(
-        &mut self,
-        file: FileId,
-        fact: Fact,
-        quote: Option<&Located>,
-        texts: &mut HashMap<PathBuf, Option<String>>,
-    ) {
-        if let Some(q) = quote {
-            self.check_quote(file, fact.source, q, texts);
-        }
-        let id = self.model.facts.len() as FactId;
-        if let FactBody::Only(o) = &fact.body {
-            self.model
-                .closed_worlds
-                .entry(o.relation)
-                .or_default()
-                .push(id);
-        }
-        self.model.facts.push(fact);
-    }
-
-    /// Reads and resolves a deferred `facts:` list run by run, in parallel
-    /// waves, each run's raw items dropped once resolved; facts and errors
-    /// are taken in file order. `false` when a run does not read on its own
-    /// (the file is then to be parsed whole).
+    /// Reads and resolves a deferred `facts:` list run by run, in
+    /// parallel, each run into its own slots (`fill`) and its raw items
+    /// dropped once resolved; a fact's line is counted within its run (no
+    /// table of the whole file's lines). `false` when a run does not read
+    /// on its own (the file is then to be parsed whole).
     pub(super) fn yaml_runs(
         &mut self,
         file: FileId,
         src: &str,
-        starts: &[usize],
-        cuts: &[usize],
+        deferred: &crate::facts::DeferredFacts,
         texts: &mut HashMap<PathBuf, Option<String>>,
     ) -> bool {
-        /// A run's facts, each with its errors and its quote.
-        type Run = Vec<(Option<Fact>, Vec<Diagnostic>, Option<Located>)>;
-        let runs: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
-        let wave = 8 * rayon::current_num_threads().max(1);
-        for runs in runs.chunks(wave) {
-            let this = &*self;
-            let done: Vec<Option<Run>> = runs
-                .par_iter()
-                .map_init(ValueMemo::default, |memo, &(from, to)| {
-                    let raws = crate::facts::read_facts_run(src, from, to)?;
-                    Some(
-                        raws.into_iter()
-                            .map(|mut raw| {
-                                let mut errs = Vec::new();
-                                let fact = this.yaml_fact(file, src, starts, &raw, memo, &mut errs);
-                                (fact, errs, raw.quote.take())
-                            })
-                            .collect(),
-                    )
-                })
-                .collect();
-            for run in done {
-                let Some(run) = run else { return false };
-                for (fact, errs, quote) in run {
-                    self.errors.extend(errs);
-                    if let Some(fact) = fact {
-                        self.take_fact(file, fact, quote.as_ref(), texts);
+        let lines = |text: &str| memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let cuts = &deferred.cuts;
+        let counts: Vec<usize> = cuts
+            .par_windows(2)
+            .map(|w| lines(&src[w[0]..w[1]]))
+            .collect();
+        // Each run's bounds and the lines before it.
+        let mut before = lines(&src[..cuts[0]]);
+        let mut runs = Vec::with_capacity(counts.len());
+        for (w, n) in cuts.windows(2).zip(counts) {
+            runs.push((w[0], w[1], before));
+            before += n;
+        }
+        self.fill(
+            &runs,
+            &deferred.items,
+            file,
+            texts,
+            |this, &(from, to, before), slots, memo| {
+                let raws = crate::facts::read_facts_run(src, from, to)?;
+                if raws.len() > slots.len() {
+                    return None;
+                }
+                let starts = crate::diag::line_starts(&src[from..to]);
+                let mut filled = Filled::default();
+                for mut raw in raws {
+                    let line =
+                        before + crate::diag::line_of(&starts, raw.span.start as usize - from);
+                    if let Some(fact) =
+                        this.yaml_fact(file, src, line as u32, &raw, memo, &mut filled.errs)
+                    {
+                        filled.put(this, slots, fact, raw.quote.take());
                     }
                 }
-            }
-        }
-        true
+                Some(filled)
+            },
+        )
     }
 }
 

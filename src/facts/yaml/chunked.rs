@@ -33,9 +33,9 @@ pub fn parse_in(text: &str, min: usize, parts: usize) -> Option<RawFactFile> {
     if text.len() < min || parts < 2 || !cuttable(text) {
         return None;
     }
-    let (list, first, cuts) = LISTS
+    let (list, Cuts { first, cuts, .. }) = LISTS
         .iter()
-        .find_map(|&list| cut_points(text, list, parts).map(|(f, c)| (list, f, c)))?;
+        .find_map(|&list| cut_points(text, list, parts).map(|c| (list, c)))?;
     let mut out = head(text, list, first)?;
     let read: Vec<Option<RawFactFile>> = cuts
         .par_windows(2)
@@ -102,6 +102,8 @@ pub struct DeferredFacts {
     pub head: RawFactFile,
     /// The runs' bounds: byte offsets of item starts, then the text's end.
     pub cuts: Vec<usize>,
+    /// How many items each run holds (the most facts it can give).
+    pub items: Vec<usize>,
 }
 
 /// `text` split for a deferred read of its facts list in runs of about
@@ -112,10 +114,11 @@ pub fn defer_facts(text: &str, run: usize) -> Option<DeferredFacts> {
         return None;
     }
     let parts = (text.len() / run.max(1)).max(2);
-    let (first, cuts) = cut_points(text, "facts", parts)?;
+    let Cuts { first, cuts, items } = cut_points(text, "facts", parts)?;
     Some(DeferredFacts {
         head: head(text, "facts", first)?,
         cuts,
+        items,
     })
 }
 
@@ -130,7 +133,7 @@ pub fn read_facts_run(text: &str, from: usize, to: usize) -> Option<Vec<RawFact>
 /// Where the items of the file's last section, `list:`, start (the first
 /// item's line), and the cuts: line starts of items about evenly apart,
 /// from the first item's line to the end of the file.
-fn cut_points(text: &str, list: &str, parts: usize) -> Option<(usize, Vec<usize>)> {
+fn cut_points(text: &str, list: &str, parts: usize) -> Option<Cuts> {
     // The one `list:` key at the start of a line.
     let key_text = format!("{list}:");
     let mut keys = text
@@ -170,17 +173,31 @@ fn cut_points(text: &str, list: &str, parts: usize) -> Option<(usize, Vec<usize>
         at = end;
     }
     let first = *starts.first()?;
-    // Cuts at the first item past each even share of the text.
+    // Cuts at the first item past each even share of the text, and the
+    // items from each cut to the next.
     let share = (text.len() - first) / parts;
     let mut cuts = vec![first];
+    let mut items = vec![0];
     for &s in &starts {
         if s >= cuts[cuts.len() - 1] + share.max(1) {
             cuts.push(s);
+            items.push(0);
         }
+        *items.last_mut().expect("one per cut") += 1;
     }
     debug_assert!(cuts.iter().all(|&c| c == line_start(text, c)));
     cuts.push(text.len());
-    Some((first, cuts))
+    Some(Cuts { first, cuts, items })
+}
+
+/// Where a list's items start and how it is cut (`cut_points`).
+struct Cuts {
+    /// The first item's line.
+    first: usize,
+    /// Line starts of items about evenly apart, then the text's end.
+    cuts: Vec<usize>,
+    /// How many items each run, from one cut to the next, holds.
+    items: Vec<usize>,
 }
 
 #[cfg(test)]
