@@ -14,10 +14,19 @@ use crate::syntax::ast::{self, StatementKind};
 use crate::syntax::lexer::{fold_spaces, lex, name_words, TokenKind};
 use crate::value::{self, ValueKind};
 
+/// Assertions read and not yet taken, in file and statement order: each
+/// with its errors and where its claim is.
+pub(super) type ReadAssertions = Vec<(Option<Assertion>, Vec<Diagnostic>, Span)>;
+
 impl Analyzer {
     pub(super) fn assertions(&mut self, rules: &[Rules]) {
-        // Each claim is read on its own, so they are read in parallel; errors
-        // and assertions are then taken in file and statement order.
+        let read = self.read_assertions(rules);
+        self.take_assertions(read);
+    }
+
+    /// Reads the assertions of `rules`. Read-only: each claim is read on
+    /// its own, so they are read in parallel (and beside the facts).
+    pub(super) fn read_assertions(&self, rules: &[Rules]) -> ReadAssertions {
         let statements: Vec<(
             &Rules,
             &crate::syntax::ast::Statement,
@@ -38,7 +47,7 @@ impl Analyzer {
         let lexicon = self.lexicon();
         let quiet_relations = self.broken_relations;
         let quiet_entities = self.broken_entities;
-        let read: Vec<(Option<Assertion>, Vec<Diagnostic>)> = statements
+        statements
             .par_iter()
             .map(|&(r, s, a)| {
                 let mut errs = Vec::new();
@@ -64,7 +73,7 @@ impl Analyzer {
                                             (span, ErrorKind::BadValue { text, wants })
                                         });
                                 errs.push(Diagnostic::new(r.file, span, error));
-                                return (None, errs);
+                                return (None, errs, a.claim_span);
                             }
                         }
                     }
@@ -84,7 +93,7 @@ impl Analyzer {
                     !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
                 }));
                 let Ok(claim) = claim else {
-                    return (None, errs);
+                    return (None, errs, a.claim_span);
                 };
                 let file_index = rules
                     .iter()
@@ -100,16 +109,21 @@ impl Analyzer {
                     text: crate::syntax::parser::tokens_text(r.text, &a.claim),
                     as_of: as_of.map(Box::new),
                 };
-                (Some(assertion), errs)
+                (Some(assertion), errs, a.claim_span)
             })
-            .collect();
-        for ((_, _, a), (assertion, errs)) in statements.iter().zip(read) {
+            .collect()
+    }
+
+    /// Takes assertions `read_assertions` read, with their errors, in
+    /// order; a claim with too many bindings is an error instead.
+    pub(super) fn take_assertions(&mut self, read: ReadAssertions) {
+        for (assertion, errs, claim_span) in read {
             self.errors.extend(errs);
             let Some(assertion) = assertion else { continue };
             if let Some(kind) =
                 too_many_bindings(&self.model, &assertion.claim, &mut self.binding_memo)
             {
-                self.error(assertion.file, a.claim_span, kind);
+                self.error(assertion.file, claim_span, kind);
                 continue;
             }
             self.model.assertions.push(assertion);

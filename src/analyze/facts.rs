@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use smallvec::SmallVec;
 
 use super::claims::{read_fact_sentence, Context, Reader};
-use super::slots::Filled;
+use super::slots::{Part, ReadFacts};
 use super::{canonical, hints, Analyzer};
 use crate::diag::{nearest, Diagnostic, ErrorKind, FileId, Span};
 use crate::facts::{Located, Lstr, RawFactFile};
@@ -302,14 +302,10 @@ impl Analyzer {
         })
     }
 
-    pub(super) fn facts(
-        &mut self,
-        files: &Files,
-        yamls: &[(FileId, &RawFactFile)],
-        deferred: &[(FileId, &crate::facts::DeferredFacts)],
-        jsonls: &[FileId],
-    ) {
-        // Which sources' documents have a text that quotes are checked against.
+    /// What reading facts needs besides the declarations: which sources'
+    /// documents have a text that quotes are checked against, and each
+    /// relation's entity-slot kinds by number.
+    pub(super) fn prepare_facts(&mut self) {
         self.has_text = (0..self.model.sources.len())
             .map(|s| {
                 let mut d = s;
@@ -333,58 +329,60 @@ impl Analyzer {
                     .collect()
             })
             .collect();
-        let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
-        // Room for every fact at once: a line or an item holds at most one
-        // (the facts are never copied to a larger vector).
-        let jsonl_chunks: Vec<_> = jsonls
+    }
+
+    /// Reads the facts of every fact file, in files' order, in one parallel
+    /// pass over their parts (`slots.rs`): the items of YAML files read
+    /// whole, 1,024 at a time; a deferred `facts:` list run by run; JSONL
+    /// files in chunks of lines. Read-only, so it runs beside the claims.
+    /// `None` when a deferred run does not read on its own.
+    pub(super) fn read_facts(
+        &self,
+        files: &Files,
+        yamls: &[(FileId, &RawFactFile)],
+        deferred: &[(FileId, &crate::facts::DeferredFacts)],
+        jsonls: &[FileId],
+    ) -> Option<ReadFacts> {
+        const ITEMS: usize = 1024;
+        // Line starts of the YAML files with items read whole (a deferred
+        // list's lines are counted run by run).
+        let starts: Vec<Vec<usize>> = yamls
             .iter()
-            .map(|&file| super::jsonl::chunks(&files.get(file).text))
-            .collect();
-        let most = yamls.iter().map(|(_, raw)| raw.facts.len()).sum::<usize>()
-            + deferred.iter().flat_map(|(_, d)| &d.items).sum::<usize>()
-            + jsonl_chunks.iter().flat_map(|c| &c.1).sum::<usize>();
-        self.model.facts.reserve_exact(most);
-        // Each fact is read on its own, so they are read in parallel, a part
-        // of the list at a time, each into its own slots (`fill`).
-        for (file, raw) in yamls {
-            let src = &files.get(*file).text;
-            // (A deferred list's lines are counted run by run.)
-            let starts = match raw.facts.is_empty() {
+            .map(|(file, raw)| match raw.facts.is_empty() {
                 true => Vec::new(),
-                false => crate::diag::line_starts(src),
-            };
-            const PART: usize = 1024;
-            let parts: Vec<&[crate::facts::RawFact]> = raw.facts.chunks(PART).collect();
-            let counts: Vec<usize> = parts.iter().map(|p| p.len()).collect();
-            self.fill(
-                &parts,
-                &counts,
-                *file,
-                &mut texts,
-                |this, part, slots, memo| {
-                    let mut filled = Filled::default();
-                    for raw in *part {
-                        let line = crate::diag::line_of(&starts, raw.span.start as usize) as u32;
-                        if let Some(fact) =
-                            this.yaml_fact(*file, src, line, raw, memo, &mut filled.errs)
-                        {
-                            let quote = raw.quote.clone();
-                            filled.put(this, slots, fact, quote);
-                        }
-                    }
-                    Some(filled)
-                },
-            );
+                false => crate::diag::line_starts(&files.get(*file).text),
+            })
+            .collect();
+        let mut parts = Vec::new();
+        let mut counts = Vec::new();
+        for ((file, raw), starts) in yamls.iter().zip(&starts) {
+            let src = &files.get(*file).text;
+            for items in raw.facts.chunks(ITEMS) {
+                parts.push(Part::Items {
+                    file: *file,
+                    src,
+                    starts,
+                    items,
+                });
+                counts.push(items.len());
+            }
             if let Some((_, d)) = deferred.iter().find(|(f, _)| f == file) {
-                if !self.yaml_runs(*file, src, d, &mut texts) {
-                    self.deferral_failed = true;
-                    return;
-                }
+                parts.extend(super::yaml::runs(*file, src, d));
+                counts.extend(&d.items);
             }
         }
-        for (&file, (chunks, counts)) in jsonls.iter().zip(jsonl_chunks) {
-            self.jsonl_file(file, &chunks, &counts, &mut texts);
+        for &file in jsonls {
+            let (chunks, lines) = super::jsonl::chunks(file, &files.get(file).text);
+            parts.extend(chunks);
+            counts.extend(lines);
         }
+        self.read_parts(&parts, &counts)
+    }
+
+    /// Takes the facts `read_facts` read into the model, checking quotes.
+    pub(super) fn take_facts(&mut self, read: ReadFacts) {
+        let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
+        self.take_parts(read, &mut texts);
     }
 }
 

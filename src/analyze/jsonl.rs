@@ -1,28 +1,21 @@
 //! The analyzer's JSONL fact files: read and resolved in parallel chunks of
-//! whole lines, merged in line order.
-
-use std::collections::HashMap;
-use std::path::PathBuf;
+//! whole lines (`slots.rs` takes them in line order).
 
 use rayon::prelude::*;
 
 use super::facts::ValueMemo;
-use super::slots::Filled;
+use super::slots::{Filled, Part};
 use super::Analyzer;
 use crate::diag::{Diagnostic, FileId, Loc};
 use crate::facts::{parse_jsonl_line, JsonlFact, Located, Lstr};
 use crate::model::*;
 
-/// A chunk of a JSONL file's lines: where it starts, its text (whole
-/// lines), and the line before its first.
-pub(super) type Chunk<'a> = (usize, &'a str, u32);
-
-/// A JSONL file cut into chunks of whole lines, about 256 KB each, with
-/// each chunk's line count (the most facts it can give): counted first, so
-/// every chunk knows the line it starts at and how many slots it needs.
-pub(super) fn chunks(text: &str) -> (Vec<Chunk<'_>>, Vec<usize>) {
+/// A JSONL file cut into chunks of whole lines, about 256 KB each, as
+/// parts, with each chunk's line count (the most facts it can give):
+/// counted first, so every chunk knows the line it starts at.
+pub(super) fn chunks(file: FileId, text: &str) -> (Vec<Part<'_>>, Vec<usize>) {
     const CHUNK: usize = 1 << 18;
-    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut bounds: Vec<(usize, usize)> = Vec::new();
     let mut at = 0;
     while at < text.len() {
         let mut end = (at + CHUNK).min(text.len());
@@ -32,22 +25,29 @@ pub(super) fn chunks(text: &str) -> (Vec<Chunk<'_>>, Vec<usize>) {
             end =
                 memchr::memchr(b'\n', &text.as_bytes()[end..]).map_or(text.len(), |i| end + i + 1);
         }
-        chunks.push((at, &text[at..end], 0));
+        bounds.push((at, end));
         at = end;
     }
     // Lines per chunk: its line ends, and a last line without one.
-    let counts: Vec<usize> = chunks
+    let counts: Vec<usize> = bounds
         .par_iter()
-        .map(|(_, c, _)| {
-            memchr::memchr_iter(b'\n', c.as_bytes()).count() + usize::from(!c.ends_with('\n'))
+        .map(|&(from, to)| {
+            let c = &text.as_bytes()[from..to];
+            memchr::memchr_iter(b'\n', c).count() + usize::from(!c.ends_with(b"\n"))
         })
         .collect();
-    let mut line = 0u32;
-    for (chunk, &n) in chunks.iter_mut().zip(&counts) {
-        chunk.2 = line;
-        line = line.saturating_add(n as u32);
+    let mut before = 0u32;
+    let mut parts = Vec::with_capacity(bounds.len());
+    for (&(from, to), &n) in bounds.iter().zip(&counts) {
+        parts.push(Part::Chunk {
+            file,
+            start: from,
+            text: &text[from..to],
+            before,
+        });
+        before = before.saturating_add(n as u32);
     }
-    (chunks, counts)
+    (parts, counts)
 }
 
 impl Analyzer {
@@ -99,52 +99,43 @@ impl Analyzer {
         ))
     }
 
-    /// Reads and resolves a JSONL file in parallel chunks of whole lines
-    /// (`chunks`), each into slots of its own (`fill`): facts and errors
-    /// come out in line order, as a sequential read gives.
-    pub(super) fn jsonl_file(
-        &mut self,
+    /// Reads and resolves whole lines of a JSONL file (`text`, from byte
+    /// `start` of the file, after `before` lines) into `slots`.
+    pub(super) fn read_chunk(
+        &self,
         file: FileId,
-        chunks: &[Chunk],
-        counts: &[usize],
-        texts: &mut HashMap<PathBuf, Option<String>>,
-    ) {
-        self.fill(
-            chunks,
-            counts,
-            file,
-            texts,
-            |this, &(start, chunk, first), slots, values| {
-                let mut filled = Filled::default();
-                let mut raw_errs = Vec::new();
-                let mut line = first;
-                // Lines with their ends (as `split_inclusive`), found by
-                // memchr's vectorized search.
-                let mut from = 0;
-                while from < chunk.len() {
-                    let end = memchr::memchr(b'\n', &chunk.as_bytes()[from..])
-                        .map_or(chunk.len(), |i| from + i + 1);
-                    let text = &chunk[from..end];
-                    let here = start + from;
-                    from = end;
-                    line += 1;
-                    let parsed = parse_jsonl_line(text, here, &mut raw_errs);
-                    filled.errs.extend(
-                        raw_errs
-                            .drain(..)
-                            .map(|(span, kind)| Diagnostic::new(file, span, kind)),
-                    );
-                    if let Some(raw) = parsed {
-                        if let Some((f, q)) =
-                            this.jsonl_fact(file, line, raw, values, &mut filled.errs)
-                        {
-                            filled.put(this, slots, f, q);
-                        }
-                    }
+        start: usize,
+        text: &str,
+        before: u32,
+        slots: &mut [Fact],
+        values: &mut ValueMemo,
+    ) -> Filled {
+        let mut filled = Filled::default();
+        let mut raw_errs = Vec::new();
+        let mut line = before;
+        // Lines with their ends (as `split_inclusive`), found by memchr's
+        // vectorized search.
+        let mut from = 0;
+        while from < text.len() {
+            let end = memchr::memchr(b'\n', &text.as_bytes()[from..])
+                .map_or(text.len(), |i| from + i + 1);
+            let here = start + from;
+            let line_text = &text[from..end];
+            from = end;
+            line += 1;
+            let parsed = parse_jsonl_line(line_text, here, &mut raw_errs);
+            filled.errs.extend(
+                raw_errs
+                    .drain(..)
+                    .map(|(span, kind)| Diagnostic::new(file, span, kind)),
+            );
+            if let Some(raw) = parsed {
+                if let Some((f, q)) = self.jsonl_fact(file, line, raw, values, &mut filled.errs) {
+                    filled.put(self, slots, f, q);
                 }
-                Some(filled)
-            },
-        );
+            }
+        }
+        filled
     }
 }
 

@@ -380,6 +380,44 @@ impl Analyzer {
         });
     }
 
+    /// Reads the assertions of each rule file, a file at a time: a file
+    /// parsed for its declarations only is parsed for its assertions here,
+    /// and its tokens freed once its claims are read (unless the cache
+    /// keeps them), so the tokens of every file are never held at once.
+    /// A file's parse errors come first in its list.
+    fn read_claims(
+        &self,
+        files: &Files,
+        rule_files: Vec<(FileId, Arc<Parsed>)>,
+    ) -> Vec<assertions::ReadAssertions> {
+        rule_files
+            .into_iter()
+            .map(|(file, p)| {
+                let text = &files.get(file).text;
+                match &*p {
+                    Parsed::Rules(ast, _) => self.read_assertions(&[Rules { file, text, ast }]),
+                    Parsed::Declarations(..) => {
+                        drop(p);
+                        let (ast, errs) = parse_rule_file_part(text, Part::Assertions);
+                        let mut read: assertions::ReadAssertions = errs
+                            .into_iter()
+                            .map(|(span, kind)| {
+                                (None, vec![Diagnostic::new(file, span, kind)], span)
+                            })
+                            .collect();
+                        read.extend(self.read_assertions(&[Rules {
+                            file,
+                            text,
+                            ast: &ast,
+                        }]));
+                        read
+                    }
+                    Parsed::Yaml(..) | Parsed::YamlDeferred(..) => Vec::new(),
+                }
+            })
+            .collect()
+    }
+
     fn error(&mut self, file: FileId, span: Span, kind: ErrorKind) {
         self.errors.push(Diagnostic::new(file, span, kind));
     }
@@ -458,43 +496,37 @@ impl Analyzer {
         self.relations(&rules);
         self.definitions(&rules);
         self.sources(files, &yamls);
-        self.facts(files, &yamls, &deferred, &jsonls);
-        if self.deferral_failed {
-            return;
-        }
-        drop((rules, yamls, deferred));
-        // Assertions a rule file at a time, each file's tokens freed once
-        // its claims are read (unless the cache keeps them), so the parsed
-        // files are not all held while the claims are read; the fact files'
-        // parse is freed first.
+        // The facts and the claims need the declarations and not each
+        // other: both are read at once (each in parallel), then taken, the
+        // facts first.
+        self.prepare_facts();
         let rule_files: Vec<(FileId, Arc<Parsed>)> = parsed
-            .into_iter()
+            .iter()
             .enumerate()
             .filter_map(|(i, p)| match p.as_deref() {
                 Some(Parsed::Rules(..) | Parsed::Declarations(..)) => {
-                    p.map(|p| (FileId(i as u32), p))
+                    p.clone().map(|p| (FileId(i as u32), p))
                 }
                 _ => None,
             })
             .collect();
-        for (file, p) in rule_files {
-            let text = &files.get(file).text;
-            match &*p {
-                Parsed::Rules(ast, _) => self.assertions(&[Rules { file, text, ast }]),
-                Parsed::Declarations(..) => {
-                    drop(p);
-                    let (ast, errs) = parse_rule_file_part(text, Part::Assertions);
-                    for (span, kind) in errs {
-                        self.error(file, span, kind);
-                    }
-                    self.assertions(&[Rules {
-                        file,
-                        text,
-                        ast: &ast,
-                    }]);
-                }
-                Parsed::Yaml(..) | Parsed::YamlDeferred(..) => {}
-            }
+        let this = &*self;
+        let (facts, claims) = rayon::join(
+            || this.read_facts(files, &yamls, &deferred, &jsonls),
+            || this.read_claims(files, rule_files),
+        );
+        let Some(facts) = facts else {
+            self.deferral_failed = true;
+            return;
+        };
+        self.take_facts(facts);
+        drop((rules, yamls, deferred));
+        drop(parsed);
+        self.model
+            .assertions
+            .reserve_exact(claims.iter().map(Vec::len).sum());
+        for read in claims {
+            self.take_assertions(read);
         }
         timings.add("resolve", start.elapsed());
     }

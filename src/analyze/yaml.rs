@@ -3,16 +3,14 @@
 //! resolved run by run (`yaml_runs`).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use super::facts::ValueMemo;
-use super::slots::Filled;
+use super::slots::{Filled, Part};
 use super::Analyzer;
 use crate::diag::{Diagnostic, ErrorKind, FileId, Loc, Span};
-use crate::facts::{Located, Lstr, RawFactBody};
+use crate::facts::{Located, Lstr, RawFact, RawFactBody};
 use crate::model::*;
 use crate::syntax::lexer::fold_spaces;
 
@@ -178,56 +176,83 @@ impl Analyzer {
         })
     }
 
-    /// Reads and resolves a deferred `facts:` list run by run, in
-    /// parallel, each run into its own slots (`fill`) and its raw items
-    /// dropped once resolved; a fact's line is counted within its run (no
-    /// table of the whole file's lines). `false` when a run does not read
-    /// on its own (the file is then to be parsed whole).
-    pub(super) fn yaml_runs(
-        &mut self,
+    /// Resolves items of a YAML file read whole into `slots`.
+    pub(super) fn read_items(
+        &self,
         file: FileId,
         src: &str,
-        deferred: &crate::facts::DeferredFacts,
-        texts: &mut HashMap<PathBuf, Option<String>>,
-    ) -> bool {
-        let lines = |text: &str| memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        let cuts = &deferred.cuts;
-        let counts: Vec<usize> = cuts
-            .par_windows(2)
-            .map(|w| lines(&src[w[0]..w[1]]))
-            .collect();
-        // Each run's bounds and the lines before it.
-        let mut before = lines(&src[..cuts[0]]);
-        let mut runs = Vec::with_capacity(counts.len());
-        for (w, n) in cuts.windows(2).zip(counts) {
-            runs.push((w[0], w[1], before));
-            before += n;
+        starts: &[usize],
+        items: &[RawFact],
+        slots: &mut [Fact],
+        memo: &mut ValueMemo,
+    ) -> Filled {
+        let mut filled = Filled::default();
+        for raw in items {
+            let line = crate::diag::line_of(starts, raw.span.start as usize) as u32;
+            if let Some(fact) = self.yaml_fact(file, src, line, raw, memo, &mut filled.errs) {
+                filled.put(self, slots, fact, raw.quote.clone());
+            }
         }
-        self.fill(
-            &runs,
-            &deferred.items,
-            file,
-            texts,
-            |this, &(from, to, before), slots, memo| {
-                let raws = crate::facts::read_facts_run(src, from, to)?;
-                if raws.len() > slots.len() {
-                    return None;
-                }
-                let starts = crate::diag::line_starts(&src[from..to]);
-                let mut filled = Filled::default();
-                for mut raw in raws {
-                    let line =
-                        before + crate::diag::line_of(&starts, raw.span.start as usize - from);
-                    if let Some(fact) =
-                        this.yaml_fact(file, src, line as u32, &raw, memo, &mut filled.errs)
-                    {
-                        filled.put(this, slots, fact, raw.quote.take());
-                    }
-                }
-                Some(filled)
-            },
-        )
+        filled
     }
+
+    /// Reads and resolves a run of a deferred `facts:` list, bytes
+    /// `from..to` of `src` with `before` lines before it, into `slots`; its
+    /// raw items are dropped once resolved, and a fact's line is counted
+    /// within its run (no table of the whole file's lines). `None` when the
+    /// run does not read on its own (the file is then to be parsed whole).
+    pub(super) fn read_run(
+        &self,
+        file: FileId,
+        src: &str,
+        (from, to): (usize, usize),
+        before: usize,
+        slots: &mut [Fact],
+        memo: &mut ValueMemo,
+    ) -> Option<Filled> {
+        let raws = crate::facts::read_facts_run(src, from, to)?;
+        if raws.len() > slots.len() {
+            return None;
+        }
+        let starts = crate::diag::line_starts(&src[from..to]);
+        let mut filled = Filled::default();
+        for mut raw in raws {
+            let line = before + crate::diag::line_of(&starts, raw.span.start as usize - from);
+            if let Some(fact) = self.yaml_fact(file, src, line as u32, &raw, memo, &mut filled.errs)
+            {
+                filled.put(self, slots, fact, raw.quote.take());
+            }
+        }
+        Some(filled)
+    }
+}
+
+/// The runs of a deferred `facts:` list as parts, each with the lines
+/// before it, and how many items each holds.
+pub(super) fn runs<'a>(
+    file: FileId,
+    src: &'a str,
+    deferred: &crate::facts::DeferredFacts,
+) -> Vec<Part<'a>> {
+    let lines = |text: &str| memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    let cuts = &deferred.cuts;
+    let counts: Vec<usize> = cuts
+        .par_windows(2)
+        .map(|w| lines(&src[w[0]..w[1]]))
+        .collect();
+    let mut before = lines(&src[..cuts[0]]);
+    let mut runs = Vec::with_capacity(counts.len());
+    for (w, n) in cuts.windows(2).zip(counts) {
+        runs.push(Part::Run {
+            file,
+            src,
+            from: w[0],
+            to: w[1],
+            before,
+        });
+        before += n;
+    }
+    runs
 }
 
 #[cfg(test)]
