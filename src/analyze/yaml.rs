@@ -1,6 +1,6 @@
 //! The analyzer's YAML facts: one fact resolved (`yaml_fact`, read-only,
 //! so facts resolve in parallel), and a deferred `facts:` list read and
-//! resolved run by run (`yaml_runs`).
+//! resolved run by run (`read_run`).
 
 use std::borrow::Cow;
 
