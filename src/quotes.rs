@@ -27,35 +27,109 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// The passage of `text` (folded) that shares the most words with `quote`:
-/// a window of the quote's length slid over the text, keeping a running
-/// count, so the search is linear in the text (not text × quote).
+/// A source's text, folded once, that quotes are looked for in. The first
+/// quote not found numbers its words (`closest`'s table); later misses
+/// reuse it, so a thousand missing quotes cost one pass over the text each
+/// and no allocation per word.
+pub struct Document {
+    folded: String,
+    words: std::sync::OnceLock<Words>,
+}
+
+/// The words of a folded text (split at spaces), each as its stripped
+/// form's number, and where each word is.
+struct Words {
+    ids: Vec<u32>,
+    spans: Vec<(usize, usize)>,
+    vocabulary: rustc_hash::FxHashMap<String, u32>,
+}
+
+/// A word without the punctuation around it.
+fn strip(w: &str) -> &str {
+    w.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+impl Document {
+    /// The document of a text as read (`text` is folded here).
+    pub fn new(text: &str) -> Document {
+        Document::folded(fold(text))
+    }
+
+    /// The document of a text already folded.
+    pub fn folded(folded: String) -> Document {
+        Document {
+            folded,
+            words: Default::default(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.folded.is_empty()
+    }
+
+    /// Whether the folded `quote` stands in the text.
+    pub fn contains(&self, quote: &str) -> bool {
+        memchr::memmem::find(self.folded.as_bytes(), quote.as_bytes()).is_some()
+    }
+
+    /// The passage of the text that shares the most words with the folded
+    /// `quote`: a window of the quote's length slid over the text, keeping
+    /// a running count, so the search is linear in the text (not text ×
+    /// quote); the first such passage, `None` when no word is shared.
+    pub fn closest(&self, quote: &str) -> Option<String> {
+        let words = self.words.get_or_init(|| {
+            let mut vocabulary = rustc_hash::FxHashMap::default();
+            let mut ids = Vec::new();
+            let mut spans = Vec::new();
+            let mut at = 0;
+            for w in self.folded.split(' ') {
+                let n = vocabulary.len() as u32;
+                ids.push(*vocabulary.entry(strip(w).to_string()).or_insert(n));
+                spans.push((at, at + w.len()));
+                at += w.len() + 1;
+            }
+            Words {
+                ids,
+                spans,
+                vocabulary,
+            }
+        });
+        let q: Vec<&str> = quote.split(' ').collect();
+        let n = q.len().max(1);
+        // The quote's words the text has (others can never be hits).
+        let wanted: Vec<u32> = q
+            .iter()
+            .filter_map(|w| words.vocabulary.get(strip(w)).copied())
+            .collect();
+        let hit = |i: usize| wanted.contains(&words.ids[i]);
+        let len = words.ids.len();
+        // score = hits in words[start..start + n]
+        let mut score = (0..n.min(len)).filter(|&i| hit(i)).count();
+        let mut best = (score, 0usize);
+        for start in 1..len {
+            if hit(start - 1) {
+                score -= 1;
+            }
+            if start + n - 1 < len && hit(start + n - 1) {
+                score += 1;
+            }
+            if score > best.0 {
+                best = (score, start);
+            }
+        }
+        if best.0 == 0 {
+            return None;
+        }
+        let end = (best.1 + n).min(len);
+        let (from, to) = (words.spans[best.1].0, words.spans[end - 1].1);
+        Some(self.folded[from..to].to_string())
+    }
+}
+
+/// The passage of `text` (folded) that shares the most words with `quote`
+/// (`Document::closest`).
 pub fn closest(text: &str, quote: &str) -> Option<String> {
-    let words: Vec<&str> = text.split(' ').collect();
-    let q: Vec<&str> = quote.split(' ').collect();
-    let n = q.len().max(1);
-    let strip = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
-    let qset: std::collections::HashSet<String> = q.iter().map(|w| strip(w)).collect();
-    let hit: Vec<bool> = words.iter().map(|w| qset.contains(&strip(w))).collect();
-    // score = hits in words[start..start + n]
-    let mut score = hit[..n.min(hit.len())].iter().filter(|h| **h).count();
-    let mut best = (score, 0usize);
-    for start in 1..words.len() {
-        if hit[start - 1] {
-            score -= 1;
-        }
-        if start + n - 1 < hit.len() && hit[start + n - 1] {
-            score += 1;
-        }
-        if score > best.0 {
-            best = (score, start);
-        }
-    }
-    if best.0 == 0 {
-        return None;
-    }
-    let end = (best.1 + n).min(words.len());
-    Some(words[best.1..end].join(" "))
+    Document::folded(text.to_string()).closest(quote)
 }
 
 #[cfg(test)]

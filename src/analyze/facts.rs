@@ -381,7 +381,7 @@ impl Analyzer {
 
     /// Takes the facts `read_facts` read into the model, checking quotes.
     pub(super) fn take_facts(&mut self, read: ReadFacts) {
-        let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
+        let mut texts: HashMap<PathBuf, crate::quotes::Document> = HashMap::new();
         self.take_parts(read, &mut texts);
     }
 }

@@ -165,11 +165,11 @@ impl Analyzer {
 
     /// Takes facts read by `read_parts` into the model: empty slots closed
     /// up (none when every line or item held a fact), then each part's
-    /// errors, `only` facts and quote checks, in part order.
+    /// errors and `only` facts in part order, then the quotes.
     pub(super) fn take_parts(
         &mut self,
         read: ReadFacts,
-        texts: &mut HashMap<PathBuf, Option<String>>,
+        texts: &mut HashMap<PathBuf, crate::quotes::Document>,
     ) {
         let ReadFacts { mut facts, parts } = read;
         let mut to = 0;
@@ -192,6 +192,7 @@ impl Analyzer {
         } else {
             self.model.facts.append(&mut facts);
         }
+        let mut quotes = Vec::new();
         for (file, at, part) in taken {
             let at = base + at;
             self.errors.extend(part.errs);
@@ -205,10 +206,12 @@ impl Analyzer {
                         .push((at + i) as FactId);
                 }
             }
-            for (i, q) in part.quotes {
-                let source = self.model.facts[at + i].source;
-                self.check_quote(file, source, &q, texts);
-            }
+            quotes.extend(
+                part.quotes
+                    .into_iter()
+                    .map(|(i, q)| (file, self.model.facts[at + i].source, q)),
+            );
         }
+        self.check_quotes(quotes, texts);
     }
 }

@@ -217,69 +217,79 @@ impl Analyzer {
         ));
     }
 
-    pub(super) fn check_quote(
+    /// Checks quotes against their sources' documents, in order: each
+    /// document is read and folded once (a document that cannot be read is
+    /// one error, at its source); then the quotes are looked for in
+    /// parallel, and a quote not found is an error that names the closest
+    /// passage.
+    pub(super) fn check_quotes(
         &mut self,
-        file: FileId,
-        source: SourceId,
-        quote: &Located,
-        texts: &mut HashMap<PathBuf, Option<String>>,
+        quotes: Vec<(FileId, SourceId, Located)>,
+        texts: &mut HashMap<PathBuf, crate::quotes::Document>,
     ) {
-        let mut doc = source;
-        while let Some(v) = self.model.sources[doc as usize].via {
-            doc = v;
-        }
-        let document = &self.model.sources[doc as usize];
-        let Some(path) = document.text.clone() else {
-            return;
-        };
-        let doc_id = document.id.clone();
-        let read = if texts.contains_key(&path) {
-            Ok(texts[&path].clone().unwrap_or_default())
-        } else {
-            crate::load::read_source_text(&path, &self.roots, self.allow_outside_paths)
-                .map(|t| crate::quotes::fold(&t))
-        };
-        let folded = match read {
-            Ok(folded) => {
-                texts.insert(path, Some(folded.clone()));
-                folded
+        use rayon::prelude::*;
+        let document_of = |mut doc: SourceId| {
+            while let Some(v) = self.model.sources[doc as usize].via {
+                doc = v;
             }
-            Err(why) => {
-                let loc = self.model.sources[doc as usize]
-                    .loc
-                    .expect("sources from files have a place");
-                self.errors.push(Diagnostic::new(
-                    loc.file,
-                    loc.span,
-                    ErrorKind::Io {
-                        message: format!(
-                            "cannot read the text of source `{doc_id}`: {}: {why}",
-                            path.display()
-                        ),
+            doc
+        };
+        let docs: Vec<SourceId> = quotes.iter().map(|(_, s, _)| document_of(*s)).collect();
+        for &doc in &docs {
+            let document = &self.model.sources[doc as usize];
+            let Some(path) = &document.text else { continue };
+            if texts.contains_key(path) {
+                continue;
+            }
+            let read = crate::load::read_source_text(path, &self.roots, self.allow_outside_paths);
+            let text = match read {
+                Ok(text) => crate::quotes::Document::new(&text),
+                Err(why) => {
+                    let loc = document.loc.expect("sources from files have a place");
+                    self.errors.push(Diagnostic::new(
+                        loc.file,
+                        loc.span,
+                        ErrorKind::Io {
+                            message: format!(
+                                "cannot read the text of source `{}`: {}: {why}",
+                                document.id,
+                                path.display()
+                            ),
+                        },
+                    ));
+                    // Report a missing text once.
+                    crate::quotes::Document::folded(String::new())
+                }
+            };
+            texts.insert(path.clone(), text);
+        }
+        let this = &*self;
+        let texts = &*texts;
+        let missed: Vec<Option<Diagnostic>> = quotes
+            .par_iter()
+            .zip(&docs)
+            .map(|((file, source, quote), &doc)| {
+                let path = this.model.sources[doc as usize].text.as_ref()?;
+                let document = &texts[path];
+                if document.is_empty() {
+                    return None;
+                }
+                let q = crate::quotes::fold(&quote.text);
+                if document.contains(&q) {
+                    return None;
+                }
+                Some(Diagnostic::new(
+                    *file,
+                    quote.span,
+                    ErrorKind::QuoteNotFound {
+                        quote: quote.text.to_string(),
+                        source: this.model.sources[*source as usize].id.clone(),
+                        document: this.model.sources[doc as usize].id.clone(),
+                        closest: document.closest(&q),
                     },
-                ));
-                // Report a missing text once.
-                texts.insert(path, Some(String::new()));
-                return;
-            }
-        };
-        if folded.is_empty() {
-            return;
-        }
-        let q = crate::quotes::fold(&quote.text);
-        if !folded.contains(&q) {
-            let closest = crate::quotes::closest(&folded, &q);
-            let src_id = self.model.sources[source as usize].id.clone();
-            self.error(
-                file,
-                quote.span,
-                ErrorKind::QuoteNotFound {
-                    quote: quote.text.to_string(),
-                    source: src_id,
-                    document: doc_id,
-                    closest,
-                },
-            );
-        }
+                ))
+            })
+            .collect();
+        self.errors.extend(missed.into_iter().flatten());
     }
 }

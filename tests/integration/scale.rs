@@ -285,3 +285,69 @@ fn many_errors_in_one_large_file_are_counted_and_placed() {
     assert_eq!(last["line"], serde_json::json!(lines));
     assert_eq!(last["col"], serde_json::json!(5));
 }
+
+/// Many quotes checked against one document: each missing quote is one
+/// error at its fact's line, naming the passage that shares the most words
+/// with it, and the quotes found are silent (the document is read and
+/// folded once, and the quotes are looked for in parallel).
+#[test]
+fn every_missing_quote_names_its_closest_passage() {
+    let n = 2000;
+    let doc: String = (0..n)
+        .map(|i| format!("W{i}a w{i}b w{i}c w{i}d.\n"))
+        .collect();
+    let mut jsonl = String::new();
+    let mut missing = Vec::new();
+    for i in 0..n {
+        let quote = match i % 4 {
+            // One word changed: not in the text.
+            3 => {
+                missing.push((i + 1, i));
+                format!("w{i}a w{i}b w{i}x w{i}d")
+            }
+            _ => format!("w{i}b  W{i}c"),
+        };
+        jsonl.push_str(&format!(
+            "{{\"relation\":\"ties\",\"args\":{{\"a\":\"Org0 Co\",\"b\":\"Org1 Co\"}},\"source\":\"s{}\",\"quote\":\"{quote}\"}}\n",
+            i % 2
+        ));
+    }
+    let ws = workspace(&[
+        (
+            "rules.claims",
+            "relation ties: {a:org} works with {b:org}\nentity Org0 Co (org)\nentity Org1 Co (org)\nexpect supported: Org0 Co works with Org1 Co\n",
+        ),
+        (
+            "facts.yaml",
+            "sources:\n  - id: s0\n    text: doc.txt\n  - id: s1\n    via: s0\n",
+        ),
+        ("doc.txt", &doc),
+        ("bulk.jsonl", &jsonl),
+    ]);
+    let out = Test::new(ws.path())
+        .args(&["check", ".", "--max-errors", "100000"])
+        .expect_code(2);
+    let e = &out.stderr;
+    assert_eq!(
+        e.matches("is not in the text of").count(),
+        missing.len(),
+        "{e}"
+    );
+    // Each error's block (its message, then its place), in file order.
+    let blocks: Vec<&str> = e
+        .split("error: ")
+        .filter(|b| b.contains("bulk.jsonl:"))
+        .collect();
+    assert_eq!(blocks.len(), missing.len(), "{e}");
+    for (block, (line, i)) in blocks.iter().zip(missing) {
+        assert!(block.contains(&format!("bulk.jsonl:{line}:")), "{block}");
+        let passage = format!("the closest passage is \"w{i}a w{i}b w{i}c w{i}d.\"");
+        assert!(block.contains(&passage), "{block}");
+        if i % 2 == 1 {
+            assert!(
+                block.contains("of `s1` is not in the text of `s0`"),
+                "{block}"
+            );
+        }
+    }
+}
