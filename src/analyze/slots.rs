@@ -129,8 +129,15 @@ impl Analyzer {
             .zip(slots)
             .map(|(part, slots)| {
                 let worker = rayon::current_thread_index().unwrap_or(0) % memos.len();
-                let mut memo = memos[worker].lock().unwrap_or_else(|e| e.into_inner());
-                let memo = &mut *memo;
+                // A worker's memo is free unless this thread is inside a
+                // part already (a part that waited on other rayon work and
+                // was given this one): then a memo of its own, never a wait.
+                let mut guard = memos[worker].try_lock().ok();
+                let mut own = None;
+                let memo = match guard.as_deref_mut() {
+                    Some(m) => m,
+                    None => own.insert(ValueMemo::default()),
+                };
                 match *part {
                     Part::Items {
                         file,
