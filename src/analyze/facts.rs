@@ -1,10 +1,7 @@
-//! The analyzer's facts: the stage's entry (`facts`: YAML files, then
-//! JSONL), a `says:` sentence or structured fact into a tuple, and the
-//! values and dates read on the way (`ValueMemo`). YAML items: `yaml.rs`;
-//! JSONL lines: `jsonl.rs`.
-
-use std::collections::HashMap;
-use std::path::PathBuf;
+//! The analyzer's facts: the stage's entry (`read_facts`: YAML files,
+//! then JSONL, as parts read by `slots.rs`), a `says:` sentence or
+//! structured fact into a tuple, and the values and dates read on the way
+//! (`ValueMemo`). YAML items: `yaml.rs`; JSONL lines: `jsonl.rs`.
 
 use smallvec::SmallVec;
 
@@ -377,12 +374,6 @@ impl Analyzer {
             counts.extend(lines);
         }
         self.read_parts(&parts, &counts)
-    }
-
-    /// Takes the facts `read_facts` read into the model, checking quotes.
-    pub(super) fn take_facts(&mut self, read: ReadFacts) {
-        let mut texts: HashMap<PathBuf, crate::quotes::Document> = HashMap::new();
-        self.take_parts(read, &mut texts);
     }
 }
 

@@ -1,7 +1,7 @@
 //! The fact files' facts read in parallel parts straight into their places:
 //! the chunks of the JSONL files, the runs of a deferred YAML `facts:` list
 //! and the items of the YAML files read whole, all in one parallel pass
-//! (`read_parts`), then taken into the model (`take_parts`).
+//! (`read_parts`), then taken into the model (`take_facts`).
 //!
 //! Each part knows the most facts it can give (a line or an item holds at
 //! most one), so every part gets its own slots of one vector before any is
@@ -17,8 +17,6 @@
 //! Reading is read-only (`&Analyzer`), so it can run beside the reading of
 //! the claims, which needs the same declarations and no facts.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -173,11 +171,7 @@ impl Analyzer {
     /// Takes facts read by `read_parts` into the model: empty slots closed
     /// up (none when every line or item held a fact), then each part's
     /// errors and `only` facts in part order, then the quotes.
-    pub(super) fn take_parts(
-        &mut self,
-        read: ReadFacts,
-        texts: &mut HashMap<PathBuf, crate::quotes::Document>,
-    ) {
+    pub(super) fn take_facts(&mut self, read: ReadFacts) {
         let ReadFacts { mut facts, parts } = read;
         let mut to = 0;
         let mut from = 0;
@@ -219,6 +213,6 @@ impl Analyzer {
                     .map(|(i, q)| (file, self.model.facts[at + i].source, q)),
             );
         }
-        self.check_quotes(quotes, texts);
+        self.check_quotes(quotes);
     }
 }

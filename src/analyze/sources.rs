@@ -222,12 +222,9 @@ impl Analyzer {
     /// one error, at its source); then the quotes are looked for in
     /// parallel, and a quote not found is an error that names the closest
     /// passage.
-    pub(super) fn check_quotes(
-        &mut self,
-        quotes: Vec<(FileId, SourceId, Located)>,
-        texts: &mut HashMap<PathBuf, crate::quotes::Document>,
-    ) {
+    pub(super) fn check_quotes(&mut self, quotes: Vec<(FileId, SourceId, Located)>) {
         use rayon::prelude::*;
+        let mut texts: HashMap<PathBuf, crate::quotes::Document> = HashMap::new();
         let document_of = |mut doc: SourceId| {
             while let Some(v) = self.model.sources[doc as usize].via {
                 doc = v;
@@ -264,7 +261,7 @@ impl Analyzer {
             texts.insert(path.clone(), text);
         }
         let this = &*self;
-        let texts = &*texts;
+        let texts = &texts;
         let missed: Vec<Option<Diagnostic>> = quotes
             .par_iter()
             .zip(&docs)
