@@ -404,8 +404,8 @@ pub(super) fn date_value(text: &str, span: Span) -> Result<crate::model::Value, 
 }
 
 /// Slot values and `as_of` dates read once for each distinct kind and text
-/// by one worker (over a whole JSONL file; over a share of a YAML file's
-/// facts or of a wave of its runs): dates and amounts repeat. Only values
+/// by one worker, over the whole pass of every fact file's parts
+/// (`slots.rs`): dates and amounts repeat. Only values
 /// that read are remembered; an error points into the text where it stands.
 /// At most `MEMO_TEXTS` texts of a kind are kept.
 #[derive(Default)]
