@@ -399,18 +399,21 @@ impl Analyzer {
                     Parsed::Declarations(..) => {
                         drop(p);
                         let (ast, errs) = parse_rule_file_part(text, Part::Assertions);
-                        let mut read: assertions::ReadAssertions = errs
-                            .into_iter()
-                            .map(|(span, kind)| {
-                                (None, vec![Diagnostic::new(file, span, kind)], span)
-                            })
-                            .collect();
-                        read.extend(self.read_assertions(&[Rules {
+                        let read = self.read_assertions(&[Rules {
                             file,
                             text,
                             ast: &ast,
-                        }]));
-                        read
+                        }]);
+                        drop(ast);
+                        if errs.is_empty() {
+                            return read;
+                        }
+                        errs.into_iter()
+                            .map(|(span, kind)| {
+                                (None, vec![Diagnostic::new(file, span, kind)], span)
+                            })
+                            .chain(read)
+                            .collect()
                     }
                     Parsed::Yaml(..) | Parsed::YamlDeferred(..) => Vec::new(),
                 }

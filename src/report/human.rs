@@ -100,24 +100,18 @@ pub fn write(
                 let make = &make;
                 s.spawn(move |_| *next = Some(make(w)));
             }
-            let mut text =
-                String::with_capacity(blocks.iter().map(String::len).sum::<usize>() + 256);
-            for (r, block) in wave.iter().zip(blocks) {
+            // Each block goes straight to `out` (buffered by the caller):
+            // a wave is never copied into one string.
+            written = wave.iter().zip(blocks).try_for_each(|(r, block)| {
                 let a = &run.model.assertions[r.assertion];
                 if current != Some(a.file) {
-                    if current.is_some() {
-                        text.push('\n');
-                    }
+                    let gap = if current.is_some() { "\n" } else { "" };
                     current = Some(a.file);
-                    let _ = writeln!(
-                        text,
-                        "{}",
-                        style.paint("1", &escape_controls(&run.files.get(a.file).display))
-                    );
+                    let name = style.paint("1", &escape_controls(&run.files.get(a.file).display));
+                    writeln!(out, "{gap}{name}")?;
                 }
-                text.push_str(&block);
-            }
-            written = out.write_all(text.as_bytes());
+                out.write_all(block.as_bytes())
+            });
         });
         written?;
         ready = next;
