@@ -4,6 +4,7 @@
 //! (`ValueMemo`). YAML items: `yaml.rs`; JSONL lines: `jsonl.rs`.
 
 use smallvec::SmallVec;
+use thin_vec::ThinVec;
 
 use super::claims::{read_fact_sentence, Context, Reader};
 use super::slots::{Part, ReadFacts};
@@ -75,7 +76,7 @@ impl Analyzer {
 
     pub(super) fn tuple(&self, rel: RelId, args: &[Arg]) -> Tuple {
         let mut key_args = KeyArgs::new();
-        let mut values = Vec::new();
+        let mut values = ThinVec::new();
         for a in args {
             match a {
                 Arg::Key(Term::Entity(e)) => key_args.push(KeyArg::Entity(*e)),
@@ -92,7 +93,7 @@ impl Analyzer {
                 relation: rel,
                 args: key_args,
             },
-            values: values.into(),
+            values,
         }
     }
 
@@ -281,7 +282,7 @@ impl Analyzer {
         // to two arguments).
         let keys = slots.iter().filter(|s| s.ty.is_key()).count();
         let mut key_args = KeyArgs::with_capacity(keys);
-        let mut values = Vec::with_capacity(slots.len() - keys);
+        let mut values = ThinVec::with_capacity(slots.len() - keys);
         for f in filled {
             match f {
                 Some(Filled::Key(k)) => key_args.push(k),
@@ -295,7 +296,7 @@ impl Analyzer {
                 relation: rel,
                 args: key_args,
             },
-            values: values.into_boxed_slice(),
+            values,
         })
     }
 

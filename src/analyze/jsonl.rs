@@ -84,10 +84,8 @@ impl Analyzer {
                     file,
                     span: raw.span,
                 },
-                body: FactBody::Atom {
-                    tuple,
-                    negated: raw.negated,
-                },
+                negated: raw.negated,
+                body: FactBody::Atom { tuple },
                 as_of,
                 extra: FactExtra::of(
                     raw.quote.map(|q| q.text.into()),

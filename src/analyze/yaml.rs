@@ -29,11 +29,11 @@ impl Analyzer {
         let as_of = raw.as_of.as_ref().map(|l| (l.text.as_str(), l.span));
         let (source, as_of) =
             self.source_and_date(file, (&raw.source.text, raw.source.span), as_of, memo, errs)?;
-        let (body, text) = match &raw.body {
+        let ((body, negated), text) = match &raw.body {
             RawFactBody::Says(l) => {
                 let (tuple, negated) = self.sentence(file, src, l, errs)?;
                 (
-                    FactBody::Atom { tuple, negated },
+                    (FactBody::Atom { tuple }, negated),
                     Some(fold_spaces(&l.text).into()),
                 )
             }
@@ -62,13 +62,7 @@ impl Analyzer {
                     })
                     .collect();
                 let tuple = self.structured(file, &relation, &args, memo, errs)?;
-                (
-                    FactBody::Atom {
-                        tuple,
-                        negated: *negated,
-                    },
-                    None,
-                )
+                ((FactBody::Atom { tuple }, *negated), None)
             }
             RawFactBody::Only { sentences, among } => {
                 let mut listed = Vec::new();
@@ -143,17 +137,20 @@ impl Analyzer {
                     self.model.groups[group as usize].name
                 );
                 (
-                    FactBody::Only(Box::new(Only {
-                        relation,
-                        group,
-                        members: self.model.groups[group as usize]
-                            .members
-                            .iter()
-                            .copied()
-                            .collect(),
-                        listed_keys: listed.iter().map(|t| t.key.clone()).collect(),
-                        listed,
-                    })),
+                    (
+                        FactBody::Only(Box::new(Only {
+                            relation,
+                            group,
+                            members: self.model.groups[group as usize]
+                                .members
+                                .iter()
+                                .copied()
+                                .collect(),
+                            listed_keys: listed.iter().map(|t| t.key.clone()).collect(),
+                            listed,
+                        })),
+                        false,
+                    ),
                     Some(text.into()),
                 )
             }
@@ -172,6 +169,7 @@ impl Analyzer {
                 span: raw.span,
             },
             line,
+            negated,
             body,
         })
     }

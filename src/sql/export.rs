@@ -326,9 +326,7 @@ pub fn export(ws: &Workspace, shapes: &Shapes, dir: &Path) -> Result<(), SqlErro
                 Ok(r)
             };
         match &f.body {
-            FactBody::Atom { tuple, negated } => {
-                w(t.push(row(tuple, 0, "atom", *negated)?), "facts")?
-            }
+            FactBody::Atom { tuple } => w(t.push(row(tuple, 0, "atom", f.negated)?), "facts")?,
             FactBody::Only(only) => {
                 let (relation, group, listed) = (&only.relation, &only.group, &only.listed);
                 for (i, tuple) in listed.iter().enumerate() {
