@@ -40,6 +40,26 @@ pub struct Workspace {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Workspace {
+    /// Lets go of the text of each fact file (JSONL, YAML) that no warning
+    /// points into. Once a workspace is loaded only a diagnostic's snippet
+    /// reads a file's text, and the facts of a large workspace are most of
+    /// its bytes (93 MB of JSONL for a million facts). Loading calls it
+    /// before the index is built ([`analyze::Options::release_fact_texts`]),
+    /// so that what comes after reuses the memory instead of adding to the
+    /// run's peak.
+    pub fn release_fact_texts(&mut self) {
+        let warned: std::collections::HashSet<diag::FileId> =
+            self.warnings.iter().map(|w| w.loc.file).collect();
+        for (i, f) in self.files.files.iter_mut().enumerate() {
+            let facts = matches!(f.kind, load::FileKind::Jsonl | load::FileKind::Yaml);
+            if facts && !warned.contains(&diag::FileId(i as u32)) {
+                f.text = String::new();
+            }
+        }
+    }
+}
+
 /// A workspace that could not be loaded: the files read and every error.
 pub struct LoadFailure {
     pub files: load::Files,
@@ -137,25 +157,33 @@ pub fn load_workspace_timed(
     timings: &mut Timings,
 ) -> Result<Workspace, LoadFailure> {
     let (files, mut errors) = timings.time("read", || load::load_with(paths, limits));
-    match analyze::analyze_timed(&files, options, timings) {
-        Ok(model) if errors.is_empty() => {
-            // Part of resolving: the phrases that read, but maybe not as meant.
-            let warnings = timings.time("resolve", || {
-                let mut warnings = analyze::lint::warnings(&files);
-                warnings.extend(value::warnings(&model));
-                warnings.sort_by_key(|d| (d.loc.file, d.loc.span.start));
-                warnings
-            });
-            Ok(Workspace {
-                files,
-                model,
-                warnings,
-            })
-        }
-        Ok(_) => Err(LoadFailure { files, errors }),
-        Err(more) => {
-            errors.extend(more);
-            Err(LoadFailure { files, errors })
-        }
+    let (model, more) = analyze::analyze_unindexed(
+        &files,
+        options,
+        timings,
+        &mut analyze::ParseCache::default(),
+    );
+    errors.extend(more);
+    if !errors.is_empty() {
+        return Err(LoadFailure { files, errors });
     }
+    // Part of resolving: the phrases that read, but maybe not as meant.
+    let warnings = timings.time("resolve", || {
+        let mut warnings = analyze::lint::warnings(&files);
+        warnings.extend(value::warnings(&model));
+        warnings.sort_by_key(|d| (d.loc.file, d.loc.span.start));
+        warnings
+    });
+    let mut ws = Workspace {
+        files,
+        model,
+        warnings,
+    };
+    // Before the index: its rows, the evaluation and the report then take
+    // memory the texts gave back, instead of adding to the peak.
+    if options.release_fact_texts {
+        ws.release_fact_texts();
+    }
+    analyze::build_index(&mut ws.model, timings);
+    Ok(ws)
 }

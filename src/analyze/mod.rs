@@ -44,6 +44,11 @@ pub struct Options {
     pub allow_outside_paths: bool,
     /// Limits on work (see `limits`).
     pub limits: crate::limits::Limits,
+    /// Let go of fact files' texts once a workspace has loaded
+    /// ([`crate::Workspace::release_fact_texts`]), before its index is
+    /// built. The command line does (nothing it does reads them again);
+    /// a caller that renders its own snippets keeps them (the default).
+    pub release_fact_texts: bool,
 }
 
 /// Builds the model of a loaded workspace, or returns every error found.
@@ -266,6 +271,26 @@ pub fn analyze_cached(
     timings: &mut Timings,
     cache: &mut ParseCache,
 ) -> (Model, Vec<Diagnostic>) {
+    let (mut model, errors) = analyze_unindexed(files, options, timings, cache);
+    build_index(&mut model, timings);
+    (model, errors)
+}
+
+/// Builds `model`'s index of facts by key (the "index" stage).
+pub fn build_index(model: &mut Model, timings: &mut Timings) {
+    timings.time("index", || {
+        model.index = Index::build(&model.facts);
+    });
+}
+
+/// `analyze_cached` without the index: the caller builds it
+/// ([`build_index`]) when it is ready to.
+pub fn analyze_unindexed(
+    files: &Files,
+    options: &Options,
+    timings: &mut Timings,
+    cache: &mut ParseCache,
+) -> (Model, Vec<Diagnostic>) {
     let mut a = Analyzer {
         allow_outside_paths: options.allow_outside_paths,
         ..Analyzer::default()
@@ -287,15 +312,8 @@ pub fn analyze_cached(
     a.errors.sort_by_key(|d| d.loc);
     a.errors.dedup();
     // The analyzer's tables (names, templates, sources by id) are freed
-    // before the index is built: they are not needed after reading.
-    let (mut model, errors) = {
-        let a = a;
-        (a.model, a.errors)
-    };
-    timings.time("index", || {
-        model.index = Index::build(&model.facts);
-    });
-    (model, errors)
+    // here, before the index is built: they are not needed after reading.
+    (a.model, a.errors)
 }
 
 #[derive(Default)]

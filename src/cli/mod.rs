@@ -419,6 +419,10 @@ pub(super) fn load(
         &Options {
             allow_outside_paths,
             limits: limits.work.clone(),
+            // No command reads a fact file's text again: reports show a
+            // file's name and a fact's line; only a warning's snippet needs
+            // the text, and those files keep it.
+            release_fact_texts: true,
         },
         &limits.files,
         timings,

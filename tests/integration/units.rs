@@ -53,6 +53,13 @@ fn a_multiplier_on_one_bound_warns_but_loads() {
         out.stderr
     );
     assert!(out.stderr.contains("facts.yaml:15:"), "{}", out.stderr);
+    // With its snippet: a fact file a warning points into keeps its text
+    // when the others are let go after loading.
+    assert!(
+        out.stderr.contains("15 |   - relation: aid"),
+        "{}",
+        out.stderr
+    );
     // [€1, €2 billion] lies within (−∞, €2 billion].
     assert!(out.stdout.starts_with("supported"), "{}", out.stdout);
 }
@@ -233,6 +240,40 @@ fn facts_yaml(facts: &[FactSpec]) -> String {
         s.push_str(&format!("  - says: \"{not}{text}\"\n    source: s\n"));
     }
     s
+}
+
+/// Loading for the command line lets go of each fact file's text, except
+/// where a warning points (its snippet is shown); the library's default
+/// keeps them all.
+#[test]
+fn fact_texts_are_let_go_after_loading_unless_a_warning_needs_them() {
+    let warned = format!("{FACTS}  - relation: aid\n    args: {{a: Otherland, b: Testland, v: between 1 and 2 billion euros}}\n    source: bank\n");
+    let more = "facts:\n  - says: inflation in Testland was 2.5% in 2021\n    source: stats\n";
+    let dir = workspace(&[
+        ("rules.claims", RULES),
+        ("facts.yaml", &warned),
+        ("more.yaml", more),
+    ]);
+    let load = |release_fact_texts| {
+        let options = claimcheck::analyze::Options {
+            release_fact_texts,
+            ..Default::default()
+        };
+        claimcheck::load_workspace(&[dir.path().to_path_buf()], &options)
+            .unwrap_or_else(|f| panic!("{}", f.render()))
+    };
+    let text_of = |ws: &claimcheck::Workspace, name: &str| {
+        let f = ws.files.files.iter().find(|f| f.display.ends_with(name));
+        f.map(|f| f.text.clone()).expect("the file is loaded")
+    };
+    let ws = load(true);
+    assert_eq!(ws.warnings.len(), 1);
+    assert_eq!(text_of(&ws, "facts.yaml"), warned);
+    assert_eq!(text_of(&ws, "more.yaml"), "");
+    assert_eq!(text_of(&ws, "rules.claims"), RULES);
+    assert_eq!(ws.model.facts.len(), 5);
+    let ws = load(false);
+    assert_eq!(text_of(&ws, "more.yaml"), more);
 }
 
 fn verdicts(dir: &std::path::Path) -> Vec<String> {
