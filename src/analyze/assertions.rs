@@ -27,6 +27,14 @@ impl Analyzer {
     /// Reads the assertions of `rules`. Read-only: each claim is read on
     /// its own, so they are read in parallel (and beside the facts).
     pub(super) fn read_assertions(&self, rules: &[Rules]) -> ReadAssertions {
+        let mut read = Vec::new();
+        self.read_assertions_into(rules, &mut read);
+        read
+    }
+
+    /// `read_assertions`, appended to `out` (written in place where `out`
+    /// has room: one vector serves every rule file).
+    pub(super) fn read_assertions_into(&self, rules: &[Rules], out: &mut ReadAssertions) {
         let statements: Vec<(
             &Rules,
             &crate::syntax::ast::Statement,
@@ -47,86 +55,93 @@ impl Analyzer {
         let lexicon = self.lexicon();
         let quiet_relations = self.broken_relations;
         let quiet_entities = self.broken_entities;
-        statements
-            .par_iter()
-            .map(|&(r, s, a)| {
-                let mut errs = Vec::new();
-                let (claim_toks, as_of) = split_as_of(&a.claim);
-                let as_of = match as_of {
-                    Some((toks, span)) => {
-                        let words_ok = toks
-                            .iter()
-                            .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
-                        match value::date_phrase(toks).filter(|_| words_ok) {
-                            Some(interval) => Some(crate::model::Value {
-                                interval,
-                                text: crate::syntax::parser::tokens_text(r.text, toks),
-                            }),
-                            None => {
-                                let (span, error) =
-                                    super::hints::token_error(value::ValueKind::Date, toks)
-                                        .unwrap_or_else(|| {
-                                            let text =
-                                                crate::syntax::parser::tokens_text(r.text, toks);
-                                            let wants =
-                                        "a date phrase after `as of` (as in `as of June 2025`)";
-                                            (span, ErrorKind::BadValue { text, wants })
-                                        });
-                                errs.push(Diagnostic::new(r.file, span, error));
-                                return (None, errs, a.claim_span);
-                            }
+        // Indexed: rayon writes each into its place in `out`'s spare room.
+        let read = statements.par_iter().map(|&(r, s, a)| {
+            let mut errs = Vec::new();
+            let (claim_toks, as_of) = split_as_of(&a.claim);
+            let as_of = match as_of {
+                Some((toks, span)) => {
+                    let words_ok = toks
+                        .iter()
+                        .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Comma));
+                    match value::date_phrase(toks).filter(|_| words_ok) {
+                        Some(interval) => Some(crate::model::Value {
+                            interval,
+                            text: crate::syntax::parser::tokens_text(r.text, toks),
+                        }),
+                        None => {
+                            let (span, error) =
+                                super::hints::token_error(value::ValueKind::Date, toks)
+                                    .unwrap_or_else(|| {
+                                        let text = crate::syntax::parser::tokens_text(r.text, toks);
+                                        let wants =
+                                            "a date phrase after `as of` (as in `as of June 2025`)";
+                                        (span, ErrorKind::BadValue { text, wants })
+                                    });
+                            errs.push(Diagnostic::new(r.file, span, error));
+                            return (None, errs, a.claim_span);
                         }
                     }
-                    None => None,
-                };
-                let mut reader = Reader::new(
-                    &lexicon,
-                    r.file,
-                    r.text,
-                    claim_toks,
-                    Context::Assertion,
-                    &[],
-                );
-                reader.quiet_unknown_relation = quiet_relations;
-                let claim = reader.read_all();
-                errs.extend(std::mem::take(&mut reader.errors).into_iter().filter(|d| {
-                    !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
-                }));
-                let Ok(claim) = claim else {
-                    return (None, errs, a.claim_span);
-                };
-                let file_index = rules
-                    .iter()
-                    .position(|x| x.file == r.file)
-                    .expect("the statement's file");
-                let line = crate::diag::line_of(&starts[file_index], s.span.start as usize);
-                let assertion = Assertion {
-                    file: r.file,
-                    line: line as u32,
-                    col: 1, // statements start at column 1
-                    expectation: a.expectation.clone(),
-                    claim,
-                    text: crate::syntax::parser::tokens_text(r.text, &a.claim),
-                    as_of: as_of.map(Box::new),
-                };
-                (Some(assertion), errs, a.claim_span)
-            })
-            .collect()
+                }
+                None => None,
+            };
+            let mut reader = Reader::new(
+                &lexicon,
+                r.file,
+                r.text,
+                claim_toks,
+                Context::Assertion,
+                &[],
+            );
+            reader.quiet_unknown_relation = quiet_relations;
+            let claim = reader.read_all();
+            errs.extend(std::mem::take(&mut reader.errors).into_iter().filter(|d| {
+                !(quiet_entities && matches!(d.kind, ErrorKind::UnknownEntity { .. }))
+            }));
+            let Ok(claim) = claim else {
+                return (None, errs, a.claim_span);
+            };
+            let file_index = rules
+                .iter()
+                .position(|x| x.file == r.file)
+                .expect("the statement's file");
+            let line = crate::diag::line_of(&starts[file_index], s.span.start as usize);
+            let assertion = Assertion {
+                file: r.file,
+                line: line as u32,
+                col: 1, // statements start at column 1
+                expectation: a.expectation.clone(),
+                claim,
+                text: crate::syntax::parser::tokens_text(r.text, &a.claim),
+                as_of: as_of.map(Box::new),
+            };
+            (Some(assertion), errs, a.claim_span)
+        });
+        out.par_extend(read);
     }
 
     /// Takes assertions `read_assertions` read, with their errors, in
     /// order; a claim with too many bindings is an error instead.
+    /// The assertions are collected in place, in `read`'s allocation: a
+    /// hundred thousand of them are never held twice.
     pub(super) fn take_assertions(&mut self, read: ReadAssertions) {
-        for (assertion, errs, claim_span) in read {
-            self.errors.extend(errs);
-            let Some(assertion) = assertion else { continue };
-            if let Some(kind) =
-                too_many_bindings(&self.model, &assertion.claim, &mut self.binding_memo)
-            {
-                self.error(assertion.file, claim_span, kind);
-                continue;
-            }
-            self.model.assertions.push(assertion);
+        let (model, errors, memo) = (&self.model, &mut self.errors, &mut self.binding_memo);
+        let taken: Vec<Assertion> = read
+            .into_iter()
+            .filter_map(|(assertion, errs, claim_span)| {
+                errors.extend(errs);
+                let assertion = assertion?;
+                if let Some(kind) = too_many_bindings(model, &assertion.claim, memo) {
+                    errors.push(Diagnostic::new(assertion.file, claim_span, kind));
+                    return None;
+                }
+                Some(assertion)
+            })
+            .collect();
+        if self.model.assertions.is_empty() {
+            self.model.assertions = taken;
+        } else {
+            self.model.assertions.extend(taken);
         }
     }
 }

@@ -402,41 +402,47 @@ impl Analyzer {
     /// parsed for its declarations only is parsed for its assertions here,
     /// and its tokens freed once its claims are read (unless the cache
     /// keeps them), so the tokens of every file are never held at once.
-    /// A file's parse errors come first in its list.
+    /// A file's parse errors come first in its part. Every file's
+    /// assertions go into one vector, sized once (by the lines that may
+    /// start a statement), which `take_assertions` turns into the model's
+    /// in place.
     fn read_claims(
         &self,
         files: &Files,
         rule_files: Vec<(FileId, Arc<Parsed>)>,
-    ) -> Vec<assertions::ReadAssertions> {
-        rule_files
-            .into_iter()
-            .map(|(file, p)| {
-                let text = &files.get(file).text;
-                match &*p {
-                    Parsed::Rules(ast, _) => self.read_assertions(&[Rules { file, text, ast }]),
-                    Parsed::Declarations(..) => {
-                        drop(p);
-                        let (ast, errs) = parse_rule_file_part(text, Part::Assertions);
-                        let read = self.read_assertions(&[Rules {
+    ) -> assertions::ReadAssertions {
+        let room = rule_files
+            .iter()
+            .map(|(file, _)| statement_lines(&files.get(*file).text))
+            .sum();
+        let mut read = Vec::with_capacity(room);
+        for (file, p) in rule_files {
+            let text = &files.get(file).text;
+            match &*p {
+                Parsed::Rules(ast, _) => {
+                    self.read_assertions_into(&[Rules { file, text, ast }], &mut read)
+                }
+                Parsed::Declarations(..) => {
+                    drop(p);
+                    let (ast, errs) = parse_rule_file_part(text, Part::Assertions);
+                    read.extend(
+                        errs.into_iter().map(|(span, kind)| {
+                            (None, vec![Diagnostic::new(file, span, kind)], span)
+                        }),
+                    );
+                    self.read_assertions_into(
+                        &[Rules {
                             file,
                             text,
                             ast: &ast,
-                        }]);
-                        drop(ast);
-                        if errs.is_empty() {
-                            return read;
-                        }
-                        errs.into_iter()
-                            .map(|(span, kind)| {
-                                (None, vec![Diagnostic::new(file, span, kind)], span)
-                            })
-                            .chain(read)
-                            .collect()
-                    }
-                    Parsed::Yaml(..) | Parsed::YamlDeferred(..) => Vec::new(),
+                        }],
+                        &mut read,
+                    );
                 }
-            })
-            .collect()
+                Parsed::Yaml(..) | Parsed::YamlDeferred(..) => {}
+            }
+        }
+        read
     }
 
     fn error(&mut self, file: FileId, span: Span, kind: ErrorKind) {
@@ -543,14 +549,19 @@ impl Analyzer {
         self.take_facts(facts);
         drop((rules, yamls, deferred));
         drop(parsed);
-        self.model
-            .assertions
-            .reserve_exact(claims.iter().map(Vec::len).sum());
-        for read in claims {
-            self.take_assertions(read);
-        }
+        self.take_assertions(claims);
         timings.add("resolve", start.elapsed());
     }
+}
+
+/// How many lines of `text` may start a statement (not blank, not a
+/// comment, not indented): at least as many as its statements.
+fn statement_lines(text: &str) -> usize {
+    let b = text.as_bytes();
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', b).map(|i| i + 1));
+    starts
+        .filter(|&i| b.get(i).is_some_and(|c| !b" \t\r\n#".contains(c)))
+        .count()
 }
 
 /// The first word of the statement that holds `span`'s start.
