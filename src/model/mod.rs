@@ -538,5 +538,8 @@ mod tests {
         assert!(size <= 96, "a Fact is {size} bytes");
         let tuple = std::mem::size_of::<super::Tuple>();
         assert!(tuple <= 56, "a Tuple is {tuple} bytes");
+        // A value: bounds at 8-byte alignment (`Wide`), 24 bytes each.
+        let value = std::mem::size_of::<Option<super::Value>>();
+        assert!(value <= 80, "a value is {value} bytes");
     }
 }

@@ -107,8 +107,8 @@ fn values(model: &Model, f: &crate::model::Fact) -> Vec<ValueJson> {
             };
             let bound = |b: Bound| match b {
                 Bound::Infinite => (None, false),
-                Bound::Closed(x) => (Some(show(x)), true),
-                Bound::Open(x) => (Some(show(x)), false),
+                Bound::Closed(x) => (Some(show(x.get())), true),
+                Bound::Open(x) => (Some(show(x.get())), false),
             };
             let (lo, lo_closed) = bound(v.interval.lo);
             let (hi, hi_closed) = bound(v.interval.hi);

@@ -45,8 +45,8 @@ pub fn interval_cells(i: &Interval, kind: ValueKind) -> Result<Vec<Cell>, SqlErr
     let bound = |b: Bound| -> Result<(Option<i128>, bool), SqlError> {
         Ok(match b {
             Bound::Infinite => (None, false),
-            Bound::Closed(x) => (Some(decimal(x, kind)?), false),
-            Bound::Open(x) => (Some(decimal(x, kind)?), true),
+            Bound::Closed(x) => (Some(decimal(x.get(), kind)?), false),
+            Bound::Open(x) => (Some(decimal(x.get(), kind)?), true),
         })
     };
     let (lo, lo_open) = bound(i.lo)?;
@@ -65,8 +65,8 @@ pub fn interval_cells(i: &Interval, kind: ValueKind) -> Result<Vec<Cell>, SqlErr
 fn as_of_cells(v: Option<&Value>) -> Vec<Cell> {
     let day = |b: Bound| match b {
         Bound::Infinite => (None, false),
-        Bound::Closed(x) => (Some(x as i32), false),
-        Bound::Open(x) => (Some(x as i32), true),
+        Bound::Closed(x) => (Some(x.get() as i32), false),
+        Bound::Open(x) => (Some(x.get() as i32), true),
     };
     let (lo, lo_open) = v.map_or((None, false), |v| day(v.interval.lo));
     let (hi, hi_open) = v.map_or((None, false), |v| day(v.interval.hi));

@@ -132,9 +132,13 @@ pub fn date_words(w: &[&str]) -> Option<Interval> {
         }
         // Dates are whole days, so open bounds become the neighbouring day:
         // `before D` and `after D` then share no day with D, nor with each other.
-        ["before", rest @ ..] => Interval::new(Bound::Infinite, Bound::Closed(date(rest)?.0 - 1)),
-        ["after", rest @ ..] => Interval::new(Bound::Closed(date(rest)?.1 + 1), Bound::Infinite),
-        ["since", rest @ ..] => Interval::new(Bound::Closed(date(rest)?.0), Bound::Infinite),
+        ["before", rest @ ..] => {
+            Interval::new(Bound::Infinite, Bound::Closed((date(rest)?.0 - 1).into()))
+        }
+        ["after", rest @ ..] => {
+            Interval::new(Bound::Closed((date(rest)?.1 + 1).into()), Bound::Infinite)
+        }
+        ["since", rest @ ..] => Interval::new(Bound::Closed(date(rest)?.0.into()), Bound::Infinite),
         ["between", rest @ ..] => {
             let and = rest.iter().position(|w| *w == "and")?;
             let a = date(&rest[..and])?.0;

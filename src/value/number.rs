@@ -288,19 +288,19 @@ pub fn read_number_words(w: &[&str]) -> Result<Interval, ValueError> {
     let i = match w {
         ["more", "than", rest @ ..] | ["over", rest @ ..] => {
             let n = one(rest)?;
-            Interval::new(Bound::Open(n.value), Bound::Infinite).with_unit(n.unit)
+            Interval::new(Bound::Open(n.value.into()), Bound::Infinite).with_unit(n.unit)
         }
         ["at", "least", rest @ ..] => {
             let n = one(rest)?;
-            Interval::new(Bound::Closed(n.value), Bound::Infinite).with_unit(n.unit)
+            Interval::new(Bound::Closed(n.value.into()), Bound::Infinite).with_unit(n.unit)
         }
         ["fewer", "than", rest @ ..] | ["less", "than", rest @ ..] | ["under", rest @ ..] => {
             let n = one(rest)?;
-            Interval::new(Bound::Infinite, Bound::Open(n.value)).with_unit(n.unit)
+            Interval::new(Bound::Infinite, Bound::Open(n.value.into())).with_unit(n.unit)
         }
         ["at", "most", rest @ ..] => {
             let n = one(rest)?;
-            Interval::new(Bound::Infinite, Bound::Closed(n.value)).with_unit(n.unit)
+            Interval::new(Bound::Infinite, Bound::Closed(n.value.into())).with_unit(n.unit)
         }
         ["between", rest @ ..] => {
             let (a, b) = between(rest)?;

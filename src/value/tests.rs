@@ -17,12 +17,12 @@ fn number_forms() {
     assert_eq!(num("14,000"), Interval::point(n(14000)));
     assert_eq!(num("14 thousand"), Interval::point(n(14000)));
     assert_eq!(num("1.5 million"), Interval::point(n(1_500_000)));
-    assert_eq!(num("more than 10").lo, Bound::Open(n(10)));
-    assert_eq!(num("over 10").lo, Bound::Open(n(10)));
-    assert_eq!(num("at least 10").lo, Bound::Closed(n(10)));
-    assert_eq!(num("fewer than 10").hi, Bound::Open(n(10)));
-    assert_eq!(num("under 10").hi, Bound::Open(n(10)));
-    assert_eq!(num("at most 10").hi, Bound::Closed(n(10)));
+    assert_eq!(num("more than 10").lo, Bound::Open(n(10).into()));
+    assert_eq!(num("over 10").lo, Bound::Open(n(10).into()));
+    assert_eq!(num("at least 10").lo, Bound::Closed(n(10).into()));
+    assert_eq!(num("fewer than 10").hi, Bound::Open(n(10).into()));
+    assert_eq!(num("under 10").hi, Bound::Open(n(10).into()));
+    assert_eq!(num("at most 10").hi, Bound::Closed(n(10).into()));
     assert_eq!(num("between 10 and 20"), Interval::closed(n(10), n(20)));
     assert_eq!(num("about 11000"), Interval::closed(n(9900), n(12100)));
     assert_eq!(
@@ -61,11 +61,20 @@ fn date_forms() {
         day("2024"),
         Interval::closed(d(2024, 1, 1), d(2024, 12, 31))
     );
-    assert_eq!(day("before June 2025").hi, Bound::Closed(d(2025, 5, 31)));
-    assert_eq!(day("after June 2025").lo, Bound::Closed(d(2025, 7, 1)));
+    assert_eq!(
+        day("before June 2025").hi,
+        Bound::Closed(d(2025, 5, 31).into())
+    );
+    assert_eq!(
+        day("after June 2025").lo,
+        Bound::Closed(d(2025, 7, 1).into())
+    );
     // Whole days: nothing is both before 2024 and after 2023.
     assert!(day("before 2024").disjoint(&day("after 2023")));
-    assert_eq!(day("since June 2025").lo, Bound::Closed(d(2025, 6, 1)));
+    assert_eq!(
+        day("since June 2025").lo,
+        Bound::Closed(d(2025, 6, 1).into())
+    );
     assert_eq!(
         day("between March 2023 and June 2025"),
         Interval::closed(d(2023, 3, 1), d(2025, 6, 30))
@@ -268,7 +277,7 @@ proptest::proptest! {
 impl Interval {
     fn lo_value(&self) -> i128 {
         match self.lo {
-            Bound::Closed(v) | Bound::Open(v) => v,
+            Bound::Closed(v) | Bound::Open(v) => v.get(),
             Bound::Infinite => 0,
         }
     }
