@@ -2,8 +2,9 @@
 # The parsers on their own (benches/parsers/): how fast serde_json, sonic-rs,
 # saphyr, yaml-rust2 and libyaml-safer read the benchmark's JSONL and YAML
 # fact files on one core, with nothing of claimcheck's around them. This is
-# the floor under claimcheck's own reading (BENCHMARKS.md, "What the parsers
-# allow"). Run it after benches/run.sh, which generates the files.
+# the floor under claimcheck's own reading (BENCHMARKS.md, tenth sitting,
+# "what the parsers allow"). Run it after benches/run.sh, which generates
+# the files.
 #
 #   benches/parsers.sh                       # files under target/bench
 #   BENCH_DATA=/data RUNS=7 benches/parsers.sh
